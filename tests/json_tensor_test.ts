@@ -108,7 +108,7 @@ Deno.test("values that are not numbers are refused naming their path", () => {
 
 Deno.test("ragged arrays are refused naming the path", () => {
   const cases: [string, string[]][] = [
-    ["[[1, 2], [3]]", ["1 entries at data[1] but 2 at data[0]"]],
+    ["[[1, 2], [3]]", ["1 entry at data[1] but 2 at data[0]"]],
     ["[[[1], [2]], [[3], [4]], [[5], [6]], [[7], [8, 9]]]", [
       "2 entries at data[3][1]",
       "1 at data[0][0]",

@@ -144,7 +144,8 @@ function walk(
       const items = item as unknown[];
       if (items.length !== want) {
         const first = "data" + "[0]".repeat(depth);
-        fail(`has ${items.length} entries at ${pathHere()} but ${want} at ${first}`);
+        const entries = items.length === 1 ? "1 entry" : `${items.length} entries`;
+        fail(`has ${entries} at ${pathHere()} but ${want} at ${first}`);
       }
       stack.push({ items, next: 0 });
     } else if (typeof item === "number") {
