@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { normalPdf } from "./_normal.ts";
+import { normalPdf } from "../math/normal.ts";
 import {
   axisSpan,
   finiteFloat64,

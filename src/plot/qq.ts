@@ -5,7 +5,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { normalQuantile } from "./_normal.ts";
+import { normalQuantile } from "../math/normal.ts";
 import {
   axisSpan,
   finiteFloat64,
