@@ -1,0 +1,112 @@
+/**
+ * Times PER loss + gradient at the shapes of the engine's contract, for each kernel build
+ * and the exact mode, and prints ms and GFLOP/s (4·B·d·s floating-point operations for
+ * Monte Carlo; bytes per second for the exact mode, which is bound by memory).
+ *
+ * Run: `deno task bench` (no permission needed). Options: `--repeat N` (default 25).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { WasmBackend } from "../src/backends/wasm.ts";
+import { directions } from "../src/directions.ts";
+import { instantiateKernels, relaxedSimdSupported } from "../src/kernels/kernels.ts";
+import { sampleShape } from "../src/layout.ts";
+
+const { values } = parseArgs({
+  options: { repeat: { type: "string", default: "25" } },
+});
+const repeat = Number(values.repeat);
+
+const SHAPES: [number, number, number][] = [
+  [64, 128, 256],
+  [256, 512, 256],
+  [1024, 1024, 256],
+  [8192, 64, 256],
+];
+
+/** Median and minimum over `repeat` timed calls, after warm-up calls (see TOOLCHAIN.md). */
+function time(run: () => void): { median: number; min: number } {
+  // V8 compiles WebAssembly in a baseline tier first; short calls let the optimizing tier
+  // take over before timing.
+  for (let i = 0; i < 5; i++) run();
+  const times: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], min: times[0] };
+}
+
+function randomActivations(n: number): Float32Array {
+  const h = new Float32Array(n);
+  let state = 1;
+  for (let i = 0; i < n; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    h[i] = state / 2 ** 31 - 1;
+  }
+  return h;
+}
+
+const rows: string[][] = [];
+const variants = relaxedSimdSupported ? (["simd", "relaxed"] as const) : (["simd"] as const);
+for (const variant of variants) {
+  const backend = new WasmBackend(await instantiateKernels(variant));
+  for (const [n, d, s] of SHAPES) {
+    const data = randomActivations(n * d);
+    const view = sampleShape([n, d], n * d);
+    const theta = directions(d, s, 1);
+    const grad = new Float32Array(n * d);
+    const request = {
+      data,
+      view,
+      theta,
+      thetaKey: `bench/${d}/${s}`,
+      scale: 1 / (n * s),
+      withGrad: true,
+      grad,
+    };
+    const { median, min } = time(() => backend.run(request));
+    const flops = 4 * n * d * s;
+    rows.push([
+      variant,
+      `(${n}, ${d}, ${s})`,
+      median.toFixed(3),
+      min.toFixed(3),
+      (flops / median / 1e6).toFixed(1) + " GFLOP/s",
+    ]);
+  }
+  for (const [n, d] of SHAPES.map(([n, d]) => [n, d])) {
+    const data = randomActivations(n * d);
+    const view = sampleShape([n, d], n * d);
+    const grad = new Float32Array(n * d);
+    const request = {
+      data,
+      view,
+      theta: undefined,
+      thetaKey: "",
+      scale: 1 / n,
+      withGrad: true,
+      grad,
+    };
+    const { median, min } = time(() => backend.run(request));
+    // Read the batch, write the gradient: 8 bytes per value.
+    rows.push([
+      variant,
+      `exact (${n}, ${d})`,
+      median.toFixed(3),
+      min.toFixed(3),
+      (8 * n * d / median / 1e6).toFixed(2) + " GB/s",
+    ]);
+  }
+}
+
+const header = ["build", "shape (B, d, s)", "median ms", "min ms", "throughput"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
+console.log(`per loss + gradient, one thread, ${repeat} runs each (${navigator.userAgent})`);
+console.log(line(header));
+for (const row of rows) console.log(line(row));
