@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perLossAndGrad } from "./mod.ts";
  * const h = new Float32Array(64 * 32).map((_, i) => Math.sin(i));
  * const { loss, grad } = perLossAndGrad(h, [64, 32], { projections: 256, seed: 7 });
- * console.assert(loss > 0 && grad.length === h.length);
+ * assert.ok(loss > 0 && grad.length === h.length);
  * ```
  *
  * @module

@@ -71,10 +71,11 @@ export function checkSeed(seed: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { directions } from "./directions.ts";
  * const theta = directions(3, 2, 42);
  * const norm = Math.hypot(theta[0], theta[1], theta[2]);
- * console.assert(Math.abs(norm - 1) < 1e-6);
+ * assert.ok(Math.abs(norm - 1) < 1e-6);
  * ```
  */
 export function directions(
@@ -192,9 +193,10 @@ function orthonormalBlock(seed: number, d: number, first: number, m: number): Fl
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeDirections } from "./directions.ts";
  * const theta = normalizeDirections(new Float32Array([3, 4]), 2);
- * console.assert(Math.abs(theta[0] - 0.6) < 1e-7);
+ * assert.ok(Math.abs(theta[0] - 0.6) < 1e-7);
  * ```
  */
 export function normalizeDirections(

@@ -13,8 +13,9 @@ const FLOAT32_MAX = 3.4028234663852886e38;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nonFiniteError } from "./finite.ts";
- * console.assert(nonFiniteError(2, NaN).message === "activations[2] is NaN");
+ * assert.ok(nonFiniteError(2, NaN).message === "activations[2] is NaN");
  * ```
  */
 export function nonFiniteError(index: number, value: number): RangeError {

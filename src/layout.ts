@@ -41,9 +41,10 @@ const LAYOUTS: readonly Layout[] = ["flat", "nchw", "nhwc"];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampleShape } from "./layout.ts";
  * const view = sampleShape([2, 3, 4, 4], 96, "nchw");
- * console.assert(view.samples === 32 && view.dim === 3);
+ * assert.ok(view.samples === 32 && view.dim === 3);
  * ```
  */
 export function sampleShape(
@@ -103,9 +104,10 @@ function describe(shape: readonly unknown[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampleShape, sourceIndex } from "./layout.ts";
  * const view = sampleShape([1, 2, 1, 2], 4, "nchw");
- * console.assert(sourceIndex(view, 1, 1) === 3);
+ * assert.ok(sourceIndex(view, 1, 1) === 3);
  * ```
  */
 export function sourceIndex(view: SampleShape, sample: number, unit: number): number {
@@ -133,11 +135,12 @@ export function sampleOf(view: SampleShape, index: number): { sample: number; un
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { gatherRows, sampleShape } from "./layout.ts";
  * const view = sampleShape([2, 3], 6);
  * const rows = new Float32Array(8);
  * gatherRows(new Float32Array([1, 2, 3, 4, 5, 6]), view, 0, 2, rows, 0, 4);
- * console.assert(rows[4] === 4 && rows[3] === 0);
+ * assert.ok(rows[4] === 4 && rows[3] === 0);
  * ```
  */
 export function gatherRows(
@@ -180,11 +183,12 @@ export function gatherRows(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampleShape, scatterRows } from "./layout.ts";
  * const view = sampleShape([2, 3], 6);
  * const out = new Float32Array(6);
  * scatterRows(new Float32Array([1, 2, 3, 0, 4, 5, 6, 0]), 0, 4, view, 0, 2, out);
- * console.assert(out[3] === 4);
+ * assert.ok(out[3] === 4);
  * ```
  */
 export function scatterRows(

@@ -80,8 +80,9 @@ const KNOWN = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveOptions } from "./options.ts";
- * console.assert(resolveOptions({ projections: Infinity }, 4).mode === "exact");
+ * assert.ok(resolveOptions({ projections: Infinity }, 4).mode === "exact");
  * ```
  */
 export function resolveOptions(options: PerOptions | undefined, dim: number): ResolvedOptions {

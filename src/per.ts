@@ -172,10 +172,11 @@ function referenceOn(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perLoss } from "../mod.ts";
  * const h = new Float32Array([0.5, -1, 2, 0.25, 1, -0.5]);
  * const loss = perLoss(h, [3, 2], { projections: 64, seed: 1 });
- * console.assert(loss > 0.79);
+ * assert.ok(loss > 0.79);
  * ```
  */
 export function perLoss(h: Activations, shape: readonly number[], options?: PerOptions): number {
@@ -195,10 +196,11 @@ export function perLoss(h: Activations, shape: readonly number[], options?: PerO
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perLossAndGrad } from "../mod.ts";
  * const h = new Float32Array([0.5, -1, 2, 0.25]);
  * const { loss, grad } = perLossAndGrad(h, [2, 2], { projections: Infinity });
- * console.assert(loss > 0 && grad.length === 4);
+ * assert.ok(loss > 0 && grad.length === 4);
  * ```
  */
 export function perLossAndGrad(
@@ -222,12 +224,13 @@ export function perLossAndGrad(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perLossAndGradBatch } from "../mod.ts";
  * const results = perLossAndGradBatch([
  *   { h: new Float32Array([1, 2, 3, 4]), shape: [2, 2] },
  *   { h: new Float32Array([0.5, -0.5, 1]), shape: [1, 3], options: { projections: 8 } },
  * ], { seed: 3 });
- * console.assert(results.length === 2);
+ * assert.ok(results.length === 2);
  * ```
  */
 export function perLossAndGradBatch(
@@ -279,11 +282,12 @@ function relabel(error: unknown, index: number): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { perLossAndGrad, perReference } from "../mod.ts";
  * const h = new Float32Array([0.5, -1, 2, 0.25]);
  * const fast = perLossAndGrad(h, [2, 2], { seed: 5 });
  * const exact = perReference(h, [2, 2], { seed: 5 });
- * console.assert(Math.abs(fast.loss - exact.loss) < 1e-5 * exact.loss);
+ * assert.ok(Math.abs(fast.loss - exact.loss) < 1e-5 * exact.loss);
  * ```
  */
 export function perReference(

@@ -26,10 +26,11 @@ function mulHigh(a: number, b: number, low: number): number {
  * @param out receives the four unsigned 32-bit words
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { philox4x32 } from "./philox.ts";
  * const out = new Uint32Array(4);
  * philox4x32(0, 0, 0, 0, 0, 0, out);
- * console.assert(out[0] === 0x6627e8d5);
+ * assert.ok(out[0] === 0x6627e8d5);
  * ```
  */
 export function philox4x32(

@@ -26,9 +26,10 @@ let cached: QuantileTable | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantileTable } from "./quantiles.ts";
  * const t = quantileTable(2);
- * console.assert(t.q[1] === 0 && t.phi[0] === 0);
+ * assert.ok(t.q[1] === 0 && t.phi[0] === 0);
  * ```
  */
 export function quantileTable(n: number): QuantileTable {

@@ -90,10 +90,11 @@ const KNOWN = new Set([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { score } from "../mod.ts";
  * const h = new Float32Array(512).map((_, i) => Math.sin(i * 1.7));
  * const result = score(h, [128, 4], { projections: 32, seed: 1 });
- * console.assert(result.sw1 <= result.per && result.samples === 128);
+ * assert.ok(result.sw1 <= result.per && result.samples === 128);
  * ```
  */
 export function score(

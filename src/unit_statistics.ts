@@ -30,10 +30,11 @@ const CHUNK_ROWS = 4096;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unitStatistics } from "./unit_statistics.ts";
  * import { sampleShape } from "./layout.ts";
  * const stats = unitStatistics(new Float32Array(6), sampleShape([2, 3], 6));
- * console.assert(stats.deadFraction === 1 && Math.abs(stats.covDistance - 1 / Math.sqrt(3)) < 1e-15);
+ * assert.ok(stats.deadFraction === 1 && Math.abs(stats.covDistance - 1 / Math.sqrt(3)) < 1e-15);
  * ```
  */
 export function unitStatistics(

@@ -31,9 +31,10 @@ export interface ReferenceResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { referenceMonteCarlo } from "./reference.ts";
  * const { loss } = referenceMonteCarlo(new Float64Array([0]), 1, 1, new Float32Array([1]), 1);
- * console.assert(Math.abs(loss - Math.sqrt(2 / Math.PI)) < 1e-15);
+ * assert.ok(Math.abs(loss - Math.sqrt(2 / Math.PI)) < 1e-15);
  * ```
  */
 export function referenceMonteCarlo(
@@ -76,9 +77,10 @@ export function referenceMonteCarlo(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { referenceExact } from "./reference.ts";
  * const { loss } = referenceExact(new Float64Array([0, 0]), 1, 2, 1);
- * console.assert(Math.abs(loss - Math.sqrt(2 / Math.PI)) < 1e-12);
+ * assert.ok(Math.abs(loss - Math.sqrt(2 / Math.PI)) < 1e-12);
  * ```
  */
 export function referenceExact(

@@ -20,10 +20,11 @@ import type { SlicedTerms } from "./wasm_score.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { wassersteinSorted } from "./reference_score.ts";
  * import { quantileTable } from "../quantiles.ts";
  * const [w1] = wassersteinSorted(new Float64Array([0]), quantileTable(1));
- * console.assert(Math.abs(w1 - Math.sqrt(2 / Math.PI)) < 1e-15);
+ * assert.ok(Math.abs(w1 - Math.sqrt(2 / Math.PI)) < 1e-15);
  * ```
  */
 export function wassersteinSorted(
@@ -54,11 +55,12 @@ export function wassersteinSorted(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { slicedTermsReference } from "./reference_score.ts";
  * import { quantileTable } from "../quantiles.ts";
  * const t = slicedTermsReference(new Float64Array([0, 0]), 2, 1, new Float32Array([1]),
  *   quantileTable(2));
- * console.assert(t.w1.length === 1);
+ * assert.ok(t.w1.length === 1);
  * ```
  */
 export function slicedTermsReference(
