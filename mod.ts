@@ -25,6 +25,9 @@ export {
   perLossAndGradBatch,
   perReference,
   type PerResult,
+  setThreads,
+  threads,
+  threadsInUse,
 } from "./src/per.ts";
 export type { Backend, PerOptions, Reduction } from "./src/options.ts";
 export { directions, normalizeDirections, type Sampler } from "./src/directions.ts";

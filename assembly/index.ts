@@ -8,7 +8,7 @@ export {
 export { per_f32_scalar, per_f32_simd } from "./per_f32";
 export { exact_f32_scalar, exact_f32_simd } from "./exact_f32";
 export { first_non_finite_f32_scalar, first_non_finite_f32_simd } from "./check_f32";
-export { per_batch_f32 } from "./batch_f32";
+export { per_tasks_f32 } from "./tasks_f32";
 export { sort_f32 } from "./sort_f32";
 export { wasserstein_sorted_f64 } from "./wasserstein_f64";
 export { column_f32, f_sum_f32_scalar, f_sum_f32_simd } from "./reduce_f32";

@@ -10,8 +10,8 @@ const RADIX_BITS: u32 = 11;
 const BUCKETS: i32 = 1 << 11;
 const INSERTION_MAX: i32 = 48;
 
-/** Counters for the three passes, in static memory. */
-const COUNTS: usize = memory.data(3 * BUCKETS * 4, 16);
+/** Bytes of counters sort_f32 needs: three passes of 2048 u32. */
+export const SORT_COUNTS_BYTES: i32 = 3 * BUCKETS * 4;
 
 // @ts-ignore: decorator
 @inline function keyOf(bits: u32): u32 {
@@ -36,15 +36,15 @@ function insertionSort(p: usize, n: i32): void {
 }
 
 /**
- * Sorts n float32 values at p ascending; `temp` is scratch for n values. After an odd
- * number of passes the result is copied back, so it always ends at p.
+ * Sorts n float32 values at p ascending; `temp` is scratch for n values and `counts` for
+ * SORT_COUNTS_BYTES (each thread passes its own). The sorted values always end at p.
  */
-export function sort_f32(p: usize, n: i32, temp: usize): void {
+export function sort_f32(p: usize, n: i32, temp: usize, counts: usize): void {
   if (n <= INSERTION_MAX) {
     insertionSort(p, n);
     return;
   }
-  memory.fill(COUNTS, 0, 3 * BUCKETS * 4);
+  memory.fill(counts, 0, SORT_COUNTS_BYTES);
   // Keys in place, and all three histograms in one pass.
   for (let i = 0; i < n; i++) {
     const at = p + (<usize>i << 2);
@@ -52,7 +52,7 @@ export function sort_f32(p: usize, n: i32, temp: usize): void {
     store<u32>(at, key);
     for (let pass: u32 = 0; pass < 3; pass++) {
       const digit = (key >>> (pass * RADIX_BITS)) & <u32>(BUCKETS - 1);
-      const counter = COUNTS + ((<usize>pass * <usize>BUCKETS + <usize>digit) << 2);
+      const counter = counts + ((<usize>pass * <usize>BUCKETS + <usize>digit) << 2);
       store<u32>(counter, load<u32>(counter) + 1);
     }
   }
@@ -60,7 +60,7 @@ export function sort_f32(p: usize, n: i32, temp: usize): void {
   for (let pass = 0; pass < 3; pass++) {
     let sum: u32 = 0;
     for (let b = 0; b < BUCKETS; b++) {
-      const counter = COUNTS + ((<usize>pass * <usize>BUCKETS + <usize>b) << 2);
+      const counter = counts + ((<usize>pass * <usize>BUCKETS + <usize>b) << 2);
       const count = load<u32>(counter);
       store<u32>(counter, sum);
       sum += count;
@@ -68,7 +68,7 @@ export function sort_f32(p: usize, n: i32, temp: usize): void {
   }
   let from = p, to = temp;
   for (let pass: u32 = 0; pass < 3; pass++) {
-    const base = COUNTS + ((<usize>pass * <usize>BUCKETS) << 2);
+    const base = counts + ((<usize>pass * <usize>BUCKETS) << 2);
     for (let i = 0; i < n; i++) {
       const key = load<u32>(from + (<usize>i << 2));
       const counter = base + (<usize>((key >>> (pass * RADIX_BITS)) & <u32>(BUCKETS - 1)) << 2);

@@ -1,6 +1,6 @@
 /**
  * Times PER loss + gradient at the shapes of the engine's contract, for each kernel build
- * and the exact mode, and prints ms and GFLOP/s (4·B·d·s floating-point operations for
+ * on one thread and on every core, and the exact mode, and prints ms and GFLOP/s (4·B·d·s floating-point operations for
  * Monte Carlo; bytes per second for the exact mode, which is bound by memory).
  *
  * Run: `deno task bench` (no permission needed). Options: `--repeat N` (default 25).
@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { WasmBackend } from "../src/backends/wasm.ts";
 import { directions } from "../src/directions.ts";
 import { instantiateKernels, relaxedSimdSupported } from "../src/kernels/kernels.ts";
+import { ThreadPool } from "../src/kernels/thread_pool.ts";
 import { sampleShape } from "../src/layout.ts";
 
 const { values } = parseArgs({
@@ -53,60 +54,70 @@ function randomActivations(n: number): Float32Array {
 
 const rows: string[][] = [];
 const variants = relaxedSimdSupported ? (["simd", "relaxed"] as const) : (["simd"] as const);
+const cores = navigator.hardwareConcurrency;
+const threadCounts = cores > 1 ? [1, cores] : [1];
 for (const variant of variants) {
-  const backend = new WasmBackend(await instantiateKernels(variant));
-  for (const [n, d, s] of SHAPES) {
-    const data = randomActivations(n * d);
-    const view = sampleShape([n, d], n * d);
-    const theta = directions(d, s, 1);
-    const grad = new Float32Array(n * d);
-    const request = {
-      data,
-      view,
-      theta,
-      thetaKey: `bench/${d}/${s}`,
-      scale: 1 / (n * s),
-      withGrad: true,
-      grad,
-    };
-    const { median, min } = time(() => backend.run(request));
-    const flops = 4 * n * d * s;
-    rows.push([
-      variant,
-      `(${n}, ${d}, ${s})`,
-      median.toFixed(3),
-      min.toFixed(3),
-      (flops / median / 1e6).toFixed(1) + " GFLOP/s",
-    ]);
-  }
-  for (const [n, d] of SHAPES.map(([n, d]) => [n, d])) {
-    const data = randomActivations(n * d);
-    const view = sampleShape([n, d], n * d);
-    const grad = new Float32Array(n * d);
-    const request = {
-      data,
-      view,
-      theta: undefined,
-      thetaKey: "",
-      scale: 1 / n,
-      withGrad: true,
-      grad,
-    };
-    const { median, min } = time(() => backend.run(request));
-    // Read the batch, write the gradient: 8 bytes per value.
-    rows.push([
-      variant,
-      `exact (${n}, ${d})`,
-      median.toFixed(3),
-      min.toFixed(3),
-      (8 * n * d / median / 1e6).toFixed(2) + " GB/s",
-    ]);
+  for (const threads of threadCounts) {
+    const kernels = await instantiateKernels(variant, threads > 1);
+    const pool = threads > 1
+      ? ThreadPool.create(kernels, kernels.module, threads, kernels.controlBlock)
+      : undefined;
+    if (threads > 1 && !pool) throw new Error("the thread pool did not start");
+    const backend = new WasmBackend(kernels, "simd", () => pool);
+    const build = `${variant} ×${threads}`;
+    for (const [n, d, s] of SHAPES) {
+      const data = randomActivations(n * d);
+      const view = sampleShape([n, d], n * d);
+      const theta = directions(d, s, 1);
+      const grad = new Float32Array(n * d);
+      const request = {
+        data,
+        view,
+        theta,
+        thetaKey: `bench/${d}/${s}`,
+        scale: 1 / (n * s),
+        withGrad: true,
+        grad,
+      };
+      const { median, min } = time(() => backend.run(request));
+      const flops = 4 * n * d * s;
+      rows.push([
+        build,
+        `(${n}, ${d}, ${s})`,
+        median.toFixed(3),
+        min.toFixed(3),
+        (flops / median / 1e6).toFixed(1) + " GFLOP/s",
+      ]);
+    }
+    for (const [n, d] of SHAPES.map(([n, d]) => [n, d])) {
+      const data = randomActivations(n * d);
+      const view = sampleShape([n, d], n * d);
+      const grad = new Float32Array(n * d);
+      const request = {
+        data,
+        view,
+        theta: undefined,
+        thetaKey: "",
+        scale: 1 / n,
+        withGrad: true,
+        grad,
+      };
+      const { median, min } = time(() => backend.run(request));
+      // Read the batch, write the gradient: 8 bytes per value.
+      rows.push([
+        build,
+        `exact (${n}, ${d})`,
+        median.toFixed(3),
+        min.toFixed(3),
+        (8 * n * d / median / 1e6).toFixed(2) + " GB/s",
+      ]);
+    }
   }
 }
 
-const header = ["build", "shape (B, d, s)", "median ms", "min ms", "throughput"];
+const header = ["build × threads", "shape (B, d, s)", "median ms", "min ms", "throughput"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ");
-console.log(`per loss + gradient, one thread, ${repeat} runs each (${navigator.userAgent})`);
+console.log(`per loss + gradient, ${repeat} runs each, ${cores} cores (${navigator.userAgent})`);
 console.log(line(header));
 for (const row of rows) console.log(line(row));

@@ -6,6 +6,7 @@
 
 import { referenceExact, referenceMonteCarlo } from "./backends/reference.ts";
 import { type KernelKind, WasmBackend, type WasmRequest } from "./backends/wasm.ts";
+import { ThreadPool } from "./kernels/thread_pool.ts";
 import { directions, normalizeDirections } from "./directions.ts";
 import { assertFloat32Finite } from "./finite.ts";
 import {
@@ -39,8 +40,29 @@ export interface PerLayer {
 }
 
 // One kernel instance for the synchronous API, created at module load (the module
-// compiles asynchronously, so import waits for it; no call ever compiles).
-const backend: WasmBackend = new WasmBackend(await instantiateKernels(defaultVariant));
+// compiles asynchronously, so import waits for it; no call ever compiles). Its memory is
+// shared where the runtime allows, so a thread pool can join it for large calls.
+const kernels: KernelInstance = await instantiateKernels(defaultVariant, true);
+
+/** Threads the synchronous API may use; the pool starts at the first call large enough. */
+let threadSetting = defaultThreads();
+let pool: ThreadPool | undefined | null = null;
+
+function defaultThreads(): number {
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return Number.isSafeInteger(cores) && cores > 0 ? Math.min(cores, 16) : 1;
+}
+
+function poolForCalls(): ThreadPool | undefined {
+  if (pool === null) {
+    pool = threadSetting > 1
+      ? ThreadPool.create(kernels, kernels.module, threadSetting, kernels.controlBlock)
+      : undefined;
+  }
+  return pool;
+}
+
+const backend: WasmBackend = new WasmBackend(kernels, "simd", poolForCalls);
 
 const directionCache = new Map<string, Float32Array>();
 const DIRECTION_CACHE_ENTRIES = 8;
@@ -72,8 +94,23 @@ function checkActivations(h: unknown): asserts h is Activations {
   }
 }
 
-/** Validation shared by every entry point. */
-function prepare(
+/**
+ * Validation shared by every entry point, the engine's included (src/engine.ts).
+ *
+ * @param h the activations
+ * @param shape their shape
+ * @param options the call's options (backend "webgpu" is refused here: see options.ts)
+ * @returns the sample view and the resolved options
+ * @throws {RangeError | TypeError} as perLossAndGrad
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { prepare } from "./per.ts";
+ * assert.equal(prepare(new Float32Array(6), [3, 2], {}).view.samples, 3);
+ * ```
+ */
+export function prepare(
   h: Activations,
   shape: readonly number[],
   options: PerOptions | undefined,
@@ -84,8 +121,26 @@ function prepare(
   return { view, resolved };
 }
 
-/** The kernel request for one call: directions or exact mode, scale, output. */
-function requestFor(
+/**
+ * The kernel request for one call: directions (cached by seed, d, s and sampler) or exact
+ * mode, the scale c or c′, and a zeroed gradient. Every backend takes this request.
+ *
+ * @param h the activations
+ * @param view their sample view (from prepare)
+ * @param resolved the resolved options (from prepare)
+ * @param withGrad whether the gradient is wanted
+ * @returns the request
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { prepare, requestFor } from "./per.ts";
+ * const h = new Float32Array(6);
+ * const { view, resolved } = prepare(h, [3, 2], { projections: 4 });
+ * assert.equal(requestFor(h, view, resolved, true).scale, 1 / 12);
+ * ```
+ */
+export function requestFor(
   h: Activations,
   view: SampleShape,
   resolved: ResolvedOptions,
@@ -123,7 +178,7 @@ function compute(
   return { loss, grad: request.grad! };
 }
 
-const scalarBackend: WasmBackend = new WasmBackend(backend.kernels, "scalar");
+const scalarBackend: WasmBackend = new WasmBackend(kernels, "scalar", poolForCalls);
 
 /** The float64 reference on the same float32-rounded activations. */
 function computeReference(
@@ -255,9 +310,9 @@ export function perLossAndGradBatch(
       requestFor(layers[index].h, view, resolved, true)
     );
     const losses = backend.runBatch(requests);
-    if (losses) return losses.map((loss, i) => ({ loss, grad: requests[i].grad! }));
+    return losses.map((loss, i) => ({ loss, grad: requests[i].grad! }));
   }
-  // Too large for one layout, or a layer on the js backend: one call per layer.
+  // A layer on the js backend: one call per layer.
   return prepared.map(({ view, resolved }, index) => {
     try {
       return compute(layers[index].h, view, resolved, true);
@@ -320,8 +375,56 @@ export function perLossAndGradScalar(
  * its memory (score). Not reentrant: callers finish with it before returning.
  */
 export function perKernels(): KernelInstance {
-  return backend.kernels;
+  return kernels;
+}
+
+/**
+ * Sets how many threads the synchronous functions may use (default: the number of cores,
+ * at most 16). Results are bit-identical whatever the count. Where the runtime has no
+ * shared memory or workers, everything runs on the calling thread.
+ *
+ * @param threads a positive integer; 1 runs on the calling thread only
+ * @throws {RangeError} for anything else
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { setThreads, threads } from "../mod.ts";
+ * setThreads(1);
+ * assert.equal(threads(), 1);
+ * ```
+ */
+export function setThreads(threads: number): void {
+  if (!Number.isSafeInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${String(threads)}`);
+  }
+  if (threads === threadSetting) return;
+  pool?.terminate();
+  pool = null;
+  threadSetting = threads;
+}
+
+/**
+ * The thread setting of the synchronous functions (see setThreads).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { threads } from "../mod.ts";
+ * assert.ok(threads() >= 1);
+ * ```
+ */
+export function threads(): number {
+  return threadSetting;
+}
+
+/**
+ * Threads actually running kernels: the setting where a pool could start, 1 where the
+ * runtime lacks shared memory or workers. Starts the pool if it is not running yet.
+ */
+export function threadsInUse(): number {
+  return threadSetting > 1 ? poolForCalls()?.threads ?? 1 : 1;
 }
 
 /** The kernel build in use: `relaxed` (relaxed SIMD) or `simd`. */
-export const kernelVariant: KernelVariant = backend.kernels.variant;
+export const kernelVariant: KernelVariant = kernels.variant;

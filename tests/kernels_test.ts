@@ -238,10 +238,10 @@ Deno.test("sort_f32 orders every float32, below and above the insertion-sort cut
         ? [0, -0, 3.4028235e38, -3.4028235e38, 1e-45, -1e-45, 1, 1][i % 8]
         : (next() < 0.5 ? -1 : 1) * 2 ** (200 * u - 100);
     }
-    const at = k.heapBase, temp = align(at + 4 * n, 64);
-    k.ensure(temp + 4 * n);
+    const at = k.heapBase, temp = align(at + 4 * n, 64), counts = align(temp + 4 * n, 64);
+    k.ensure(counts + 3 * 2048 * 4);
     k.f32.set(values, at / 4);
-    k.exports.sort_f32(at, n, temp);
+    k.exports.sort_f32(at, n, temp, counts);
     const sorted = k.f32.slice(at / 4, at / 4 + n);
     const expected = Float32Array.from(values).sort();
     for (let i = 0; i < n; i++) {

@@ -17,13 +17,19 @@ const OUTPUT = new URL("src/kernels/per_kernels.generated.ts", ROOT);
 const ASSEMBLYSCRIPT_VERSION = "0.28.20";
 const BINARYEN_VERSION = "132.0.0";
 
-/** The two builds: name in the generated module → features to enable. */
+/**
+ * The builds: name in the generated module → features to enable, and whether the memory
+ * is shared (the thread pool's workers instantiate the same module over one memory; a
+ * runtime without SharedArrayBuffer takes the unshared builds).
+ */
 const VARIANTS = {
-  simd: "simd",
-  relaxed: "simd,relaxed-simd",
+  simd: { features: "simd", shared: false },
+  relaxed: { features: "simd,relaxed-simd", shared: false },
+  simdShared: { features: "simd,threads", shared: true },
+  relaxedShared: { features: "simd,relaxed-simd,threads", shared: true },
 } as const;
 
-async function compile(features: string): Promise<Uint8Array> {
+async function compile(features: string, shared: boolean): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
   const errors: string[] = [];
   const { error } = await asc.main([
@@ -46,6 +52,7 @@ async function compile(features: string): Promise<Uint8Array> {
     "0",
     "--enable",
     features,
+    ...(shared ? ["--sharedMemory"] : []),
   ], {
     writeFile(name, contents) {
       if (name.endsWith(".wasm") && contents instanceof Uint8Array) binary = contents;
@@ -95,10 +102,11 @@ async function generate(): Promise<string> {
     "// deno-fmt-ignore-file",
     "",
   ];
-  for (const [name, features] of Object.entries(VARIANTS)) {
-    const wasm = optimize(await compile(features));
+  for (const [name, { features, shared }] of Object.entries(VARIANTS)) {
+    const wasm = optimize(await compile(features, shared));
+    const memory = shared ? "shared memory" : "unshared memory";
     parts.push(
-      `/** The kernels built with --enable ${features} (${wasm.length} bytes), as base64. */`,
+      `/** The kernels built with --enable ${features}, ${memory} (${wasm.length} bytes). */`,
       `export const ${name}Wasm: string = [`,
       lines(base64(wasm), 88),
       `].join("");`,

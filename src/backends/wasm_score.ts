@@ -5,7 +5,7 @@
  *
  * Memory, from the heap base: H (n × dPad) | Θ group packed (d × gPad) | staging (s × dPad)
  * | X (n × gPad) | one direction (n) | sort scratch (n) | quantiles q_0…q_n and φ(q_i)
- * (float64) | results. Groups of directions keep X within GROUP_BYTES.
+ * (float64) | results | sort counters. Groups of directions keep X within GROUP_BYTES.
  *
  * @module
  */
@@ -14,6 +14,9 @@ import { align, type KernelInstance } from "../kernels/kernels.ts";
 import { gatherRows, type SampleShape, sourceIndex } from "../layout.ts";
 import { nonFiniteError } from "../finite.ts";
 import type { QuantileTable } from "../quantiles.ts";
+
+/** Bytes of counters sort_f32 needs (three radix passes of 2048 u32). */
+const SORT_COUNTS_BYTES = 3 * 2048 * 4;
 
 /** Bytes of projections computed at once. */
 const GROUP_BYTES = 32 << 20;
@@ -67,6 +70,7 @@ export function slicedTermsWasm(
   const q = take(8 * (n + 1));
   const phi = take(8 * (n + 1));
   const out = take(16);
+  const counts = take(SORT_COUNTS_BYTES);
   k.ensure(cursor);
   k.owner = slicedTermsWasm;
 
@@ -102,7 +106,7 @@ export function slicedTermsWasm(
     for (let j = 0; j < g; j++) {
       k.exports.column_f32(x, gPad, n, j, column);
       terms.per[first + j] = fSum(column, n) / n;
-      k.exports.sort_f32(column, n, scratch);
+      k.exports.sort_f32(column, n, scratch, counts);
       k.exports.wasserstein_sorted_f64(column, n, q, phi, out);
       const f64 = k.f64;
       terms.w1[first + j] = f64[out / 8];

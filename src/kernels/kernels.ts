@@ -5,11 +5,18 @@
  * The module bytes are embedded (per_kernels.generated.ts), so loading reads no file and
  * opens no connection. Two builds exist: plain SIMD and relaxed SIMD; the relaxed build is
  * used where `WebAssembly.validate` accepts it (its `relaxed_madd` fuses multiply and add).
+ * Each comes with unshared memory and with shared memory (for the thread pool).
  *
  * @module
  */
 
-import { relaxedWasm, simdWasm } from "./per_kernels.generated.ts";
+import {
+  relaxedSharedWasm,
+  relaxedWasm,
+  simdSharedWasm,
+  simdWasm,
+} from "./per_kernels.generated.ts";
+import { CONTROL_BYTES } from "./control_block.ts";
 
 /** Which build of the kernels to run. */
 export type KernelVariant = "simd" | "relaxed";
@@ -132,8 +139,17 @@ export interface KernelExports {
     gradScale: number,
     withGrad: number,
   ): number;
-  per_batch_f32(descriptors: number, count: number, simd: number): number;
-  sort_f32(p: number, n: number, temp: number): void;
+  per_tasks_f32(
+    descriptors: number,
+    tasks: number,
+    first: number,
+    last: number,
+    scratch: number,
+    taskLoss: number,
+    taskBad: number,
+    simd: number,
+  ): void;
+  sort_f32(p: number, n: number, temp: number, counts: number): void;
   wasserstein_sorted_f64(x: number, n: number, q: number, phi: number, out: number): void;
   f_sum_f32_simd(x: number, n: number): number;
   f_sum_f32_scalar(x: number, n: number): number;
@@ -152,30 +168,48 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-const bytesOf: Record<KernelVariant, Uint8Array<ArrayBuffer>> = {
-  simd: decodeBase64(simdWasm),
-  relaxed: decodeBase64(relaxedWasm),
-};
+const bytesOf = {
+  simd: { unshared: decodeBase64(simdWasm), shared: decodeBase64(simdSharedWasm) },
+  relaxed: { unshared: decodeBase64(relaxedWasm), shared: decodeBase64(relaxedSharedWasm) },
+} as const;
 
 /** Whether this runtime validates the relaxed-SIMD build. */
-export const relaxedSimdSupported: boolean = WebAssembly.validate(bytesOf.relaxed);
+export const relaxedSimdSupported: boolean = WebAssembly.validate(bytesOf.relaxed.unshared);
 
 /** The build used by default: relaxed where supported, plain SIMD otherwise. */
 export const defaultVariant: KernelVariant = relaxedSimdSupported ? "relaxed" : "simd";
 
-const compiled = new Map<KernelVariant, Promise<WebAssembly.Module>>();
+/**
+ * Whether this runtime can share WebAssembly memory between threads (SharedArrayBuffer
+ * exists, which browsers allow only on cross-origin isolated pages, and the shared builds
+ * validate).
+ */
+export const sharedMemorySupported: boolean = (() => {
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return WebAssembly.validate(bytesOf.simd.shared);
+  } catch {
+    return false;
+  }
+})();
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /** The compiled module of one build (compiled once, asynchronously). */
-export function compileKernels(variant: KernelVariant): Promise<WebAssembly.Module> {
-  let module = compiled.get(variant);
+export function compileKernels(
+  variant: KernelVariant,
+  shared = false,
+): Promise<WebAssembly.Module> {
+  const key = `${variant}/${shared}`;
+  let module = compiled.get(key);
   if (!module) {
     if (variant === "relaxed" && !relaxedSimdSupported) {
       return Promise.reject(
         new RangeError('kernel variant "relaxed" is not supported by this runtime'),
       );
     }
-    module = WebAssembly.compile(bytesOf[variant]);
-    compiled.set(variant, module);
+    module = WebAssembly.compile(bytesOf[variant][shared ? "shared" : "unshared"]);
+    compiled.set(key, module);
   }
   return module;
 }
@@ -191,8 +225,14 @@ export class KernelInstance {
   readonly exports: KernelExports;
   /** The instance's linear memory. */
   readonly memory: WebAssembly.Memory;
-  /** First free byte after the module's static data. */
+  /** Bytes reserved after the static data for the thread pool's control block. */
+  readonly controlBlock: number;
+  /** First free byte: after the static data and the control block. */
   readonly heapBase: number;
+  /** Whether the memory is shared (a thread pool can run on it). */
+  readonly shared: boolean;
+  /** The compiled module, for workers that instantiate it over the same memory. */
+  readonly module: WebAssembly.Module;
   /**
    * Who laid out the memory last. A user that keeps data resident between calls (the
    * packed directions of WasmBackend) checks that it is still the owner before reusing it.
@@ -201,12 +241,16 @@ export class KernelInstance {
   #f32: Float32Array = new Float32Array(0);
   #f64: Float64Array = new Float64Array(0);
 
-  constructor(module: WebAssembly.Module, variant: KernelVariant) {
+  constructor(module: WebAssembly.Module, variant: KernelVariant, shared = false) {
     this.variant = variant;
-    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+    this.shared = shared;
+    this.module = module;
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.heapBase = align(this.exports.heap_base(), 64);
+    this.controlBlock = align(this.exports.heap_base(), 64);
+    this.heapBase = this.controlBlock + align(CONTROL_BYTES, 64);
+    this.ensure(this.heapBase);
   }
 
   /** Float32 view of the whole memory, current after any growth. */
@@ -240,9 +284,14 @@ export function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-/** A new instance of one build. */
+/**
+ * A new instance of one build, on shared memory when `shared` (and the runtime allows it;
+ * otherwise unshared).
+ */
 export async function instantiateKernels(
   variant: KernelVariant = defaultVariant,
+  shared = false,
 ): Promise<KernelInstance> {
-  return new KernelInstance(await compileKernels(variant), variant);
+  const useShared = shared && sharedMemorySupported;
+  return new KernelInstance(await compileKernels(variant, useShared), variant, useShared);
 }
