@@ -1,0 +1,119 @@
+/**
+ * `per score FILE…`: reads every tensor of every file, scores it against N(0, I), and prints a
+ * table or a JSON line for each, writing plots on request.
+ *
+ * @module
+ */
+
+import { score, type ScoreOptions, type ScoreResult } from "../../mod.ts";
+import type { SampleShape } from "../layout.ts";
+import type { Tensor } from "../io/tensor.ts";
+import type { ScoreCommand } from "./arguments.ts";
+import { about } from "./errors.ts";
+import { checkReadable, type InputFile, readInput } from "./input.ts";
+import { PlotDirectory } from "./plot_files.ts";
+import { type ProjectedSample, projectedSample, scoredDirections } from "./projected_sample.ts";
+import { scoreRecord, scoreTable } from "./score_report.ts";
+import { checkThetaDim, loadTheta, type ThetaInput } from "./theta.ts";
+import { labelOf, sourcesOf, type TensorSource, viewOf } from "./tensor_view.ts";
+import type { Terminal } from "./terminal.ts";
+
+/**
+ * Runs `per score`: files in order, tensors in file order, one report each as soon as it is
+ * ready, so that a long run shows its first layers early.
+ *
+ * @param command the parsed command line
+ * @param terminal where results and progress go
+ * @returns when every tensor has been reported
+ * @throws {CliError} naming the file (and tensor) at the first problem; reports printed before
+ *   it stay printed
+ *
+ * @example
+ * ```ts ignore
+ * import { parseCommandLine, type ScoreCommand } from "./arguments.ts";
+ * import { runScore } from "./score_command.ts";
+ * import { processTerminal } from "./terminal.ts";
+ * await runScore(parseCommandLine(["score", "a.npy"]) as ScoreCommand, processTerminal());
+ * ```
+ */
+export async function runScore(command: ScoreCommand, terminal: Terminal): Promise<void> {
+  const { flags } = command;
+  await checkReadable(flags.theta === undefined ? command.files : [...command.files, flags.theta]);
+  const theta = flags.theta === undefined
+    ? undefined
+    : await loadTheta(flags.theta, flags.projections, terminal);
+  const plots = flags.plot === undefined ? undefined : await PlotDirectory.open(flags.plot);
+  let printed = 0;
+
+  for (const path of command.files) {
+    const input = await readInput(path, flags.tensor, terminal);
+    const sources = sourcesOf(path, input.tensors, flags.layout);
+    for (const [index, tensor] of input.tensors.entries()) {
+      const source = sources[index];
+      const view = viewOf(tensor, source);
+      if (theta !== undefined) checkThetaDim(theta, view, labelOf(source));
+      const result = scoreOne(command, input, index, labelOf(source), view, theta);
+
+      let written: string[] = [];
+      if (plots !== undefined) {
+        input.progress.start(`plotting ${labelOf(source)}`);
+        const sample = projectedSample(
+          tensor.data,
+          view,
+          scoredDirections(result, view.dim, theta?.unit),
+        );
+        written = plots.write(path, source.tensor, sample.values, plotTitle(source, sample, view));
+        input.progress.finish();
+      }
+
+      if (flags.json) {
+        terminal.out(JSON.stringify(scoreRecord(source, result, flags.exact)) + "\n");
+      } else {
+        terminal.out((printed > 0 ? "\n" : "") + scoreTable(source, result, flags.exact, written));
+      }
+      printed++;
+    }
+  }
+}
+
+/** Calls score() on one tensor of a file, with progress, naming the tensor in any error. */
+function scoreOne(
+  command: ScoreCommand,
+  input: InputFile,
+  index: number,
+  label: string,
+  view: SampleShape,
+  theta: ThetaInput | undefined,
+): ScoreResult {
+  const { flags } = command;
+  const tensor: Tensor = input.tensors[index];
+  const options: ScoreOptions = {
+    seed: flags.seed,
+    sampler: flags.sampler,
+    layout: flags.layout,
+    backend: flags.backend,
+    perProjection: flags.perProjection,
+  };
+  if (flags.projections !== undefined) options.projections = flags.projections;
+  if (theta !== undefined) options.theta = theta.values;
+
+  const count = input.tensors.length;
+  const which = count > 1 ? `, tensor ${index + 1} of ${count}` : "";
+  input.progress.start(`scoring ${label} (${view.samples} samples × ${view.dim} units${which})`);
+  let result;
+  try {
+    result = score(tensor.data, tensor.shape, options);
+  } catch (err) {
+    throw about(label, err);
+  }
+  input.progress.finish();
+  return result;
+}
+
+function plotTitle(source: TensorSource, sample: ProjectedSample, view: SampleShape): string {
+  const s = sample.directions;
+  const part = sample.samples < view.samples
+    ? `, ${sample.samples} of ${view.samples} samples`
+    : "";
+  return `${labelOf(source)}: θ·h over ${s} direction${s === 1 ? "" : "s"}${part}`;
+}
