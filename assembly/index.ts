@@ -17,3 +17,4 @@ export { column_f32, f_sum_f32_scalar, f_sum_f32_simd } from "./reduce_f32";
 export function heap_base(): usize {
   return __heap_base;
 }
+export { peak_madd_f32x4, peak_mul_add_f32x4 } from "./peak_f32";

@@ -154,6 +154,8 @@ export interface KernelExports {
   f_sum_f32_simd(x: number, n: number): number;
   f_sum_f32_scalar(x: number, n: number): number;
   column_f32(src: number, ld: number, n: number, column: number, dst: number): void;
+  peak_mul_add_f32x4(iterations: number, scale: number): number;
+  peak_madd_f32x4(iterations: number, scale: number): number;
   first_non_finite_f32_simd(p: number, count: number): number;
   first_non_finite_f32_scalar(p: number, count: number): number;
 }
