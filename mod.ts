@@ -33,3 +33,12 @@ export type { Backend, PerOptions, Reduction } from "./src/options.ts";
 export { directions, normalizeDirections, type Sampler } from "./src/directions.ts";
 export type { Layout } from "./src/layout.ts";
 export { score, type ScoreOptions, type ScoreResult } from "./src/score.ts";
+export {
+  AUTO_WEBGPU_MIN_WORK,
+  createEngine,
+  type EngineBackend,
+  type EngineOptions,
+  type EngineScoreResult,
+  type PerEngine,
+} from "./src/engine.ts";
+export type { AdapterDescription } from "./src/backends/webgpu/device.ts";

@@ -8,8 +8,12 @@
 import { checkSeed, type Sampler } from "./directions.ts";
 import type { Layout } from "./layout.ts";
 
-/** Where the computation runs. `auto` picks the WebAssembly kernels. */
-export type Backend = "auto" | "wasm" | "js";
+/**
+ * Where the computation runs. `auto` picks the WebAssembly kernels in the synchronous
+ * functions; an engine (createEngine, src/engine.ts) may pick `webgpu`. `webgpu` is
+ * asynchronous and runs only through an engine.
+ */
+export type Backend = "auto" | "wasm" | "webgpu" | "js";
 
 /** How per-sample terms combine into the loss. */
 export type Reduction = "mean" | "sum";
@@ -44,7 +48,10 @@ export interface PerOptions {
    * orthonormal directions, each block a uniformly random rotation (lower variance).
    */
   sampler?: Sampler;
-  /** `auto` (default) or `wasm`: the WebAssembly kernels; `js`: the float64 reference. */
+  /**
+   * `auto` (default) or `wasm`: the WebAssembly kernels; `js`: the float64 reference;
+   * `webgpu`: only through createEngine, whose calls are asynchronous.
+   */
   backend?: Backend;
 }
 
@@ -59,7 +66,7 @@ export interface ResolvedOptions {
   readonly reduction: Reduction;
   readonly layout: Layout;
   readonly sampler: Sampler;
-  readonly backend: Exclude<Backend, "auto">;
+  readonly backend: Exclude<Backend, "auto" | "webgpu">;
 }
 
 const KNOWN = new Set([
@@ -100,6 +107,12 @@ export function resolveOptions(options: PerOptions | undefined, dim: number): Re
     throw new RangeError(`sampler must be "gaussian" or "orthogonal", got ${String(sampler)}`);
   }
   const backend = o.backend ?? "auto";
+  if (backend === "webgpu") {
+    throw new RangeError(
+      'backend "webgpu" runs asynchronously: create an engine with ' +
+        'createEngine({ backend: "webgpu" }) and await its perLoss or perLossAndGrad',
+    );
+  }
   if (backend !== "auto" && backend !== "wasm" && backend !== "js") {
     throw new RangeError(`backend must be "auto", "wasm" or "js", got ${String(backend)}`);
   }
