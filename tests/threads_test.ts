@@ -93,3 +93,42 @@ Deno.test("a non-finite value is found the same way on the pool", () => {
       ));
   }
 });
+
+Deno.test("without shared memory everything runs on one thread, with the same results", async () => {
+  const script = `
+    const Memory = WebAssembly.Memory;
+    // An edge runtime without shared memory: shared WebAssembly.Memory is refused.
+    WebAssembly.Memory = function (descriptor) {
+      if (descriptor.shared) throw new TypeError("shared memory is not available");
+      return new Memory(descriptor);
+    };
+    const { perLossAndGrad, setThreads, threadsInUse } = await import(${
+    JSON.stringify(new URL("../mod.ts", import.meta.url).href)
+  });
+    setThreads(4);
+    const h = new Float32Array(3000 * 50).map((_, i) => Math.sin(i));
+    const { loss, grad } = perLossAndGrad(h, [3000, 50], { seed: 3 });
+    console.log(JSON.stringify({ threads: threadsInUse(), loss, sum: grad.reduce((a, b) => a + b) }));
+  `;
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/no_shared.js`, script);
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--no-config", "--no-lock", `${dir}/no_shared.js`],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    const result = JSON.parse(new TextDecoder().decode(stdout));
+    assert.equal(result.threads, 1);
+    const h = new Float32Array(3000 * 50).map((_, i) => Math.sin(i));
+    const expected = run(3, () => perLossAndGrad(h, [3000, 50], { seed: 3 })) as {
+      loss: number;
+      grad: Float32Array;
+    };
+    assert.equal(result.loss, expected.loss);
+    assert.equal(result.sum, expected.grad.reduce((a, b) => a + b));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
