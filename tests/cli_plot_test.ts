@@ -11,6 +11,7 @@ import { writeNpy } from "../src/io/npy.ts";
 import { writeSafetensors } from "../src/io/safetensors.ts";
 import { sampleShape, sourceIndex } from "../src/layout.ts";
 import { projectedSample, scoredDirections } from "../src/cli/projected_sample.ts";
+import { MAX_TITLE_LENGTH, plotTitle } from "../src/cli/plot_files.ts";
 import { normals } from "./_numeric.ts";
 import { jsonLines, runOk, withFiles } from "./_cli.ts";
 
@@ -55,17 +56,18 @@ Deno.test("score --plot: two strict SVGs per tensor, titled with file and tensor
       "model.fc_2.histogram.svg",
       "model.fc_2.qq.svg",
     ]);
-    assert.ok(out.includes("plots: plots/run/c.histogram.svg, plots/run/c.qq.svg"), out);
+    assert.ok(out.includes("plots: plots/run/c.histogram.svg, plots/run/c.qq.svg\n"), out);
+    assert.ok(out.includes(`(θ·h for all ${N} samples × ${S} directions)`), out);
 
     const histogram = parseSvg(
       await Deno.readTextFile(`${dir}/plots/run/c.histogram.svg`),
       "histogram",
     );
-    assert.equal(titleOf(histogram), `c.npy: θ·h over ${S} directions`);
+    assert.equal(titleOf(histogram), "c.npy");
     // Default bins for n·s = 192 values: 2·192^(1/3) rounded up = 12 bars, plus the background.
     assert.ok(histogram.getElementsByTagName("rect").length >= 12);
     const qq = parseSvg(await Deno.readTextFile(`${dir}/plots/run/model.fc1.qq.svg`), "qq");
-    assert.equal(titleOf(qq), `model.safetensors [fc1]: θ·h over ${S} directions`);
+    assert.equal(titleOf(qq), "model.safetensors [fc1]");
     // Every one of the n·s projected values is a point (fewer than the plot's 1000 budget).
     assert.ok(qq.getElementsByTagName("circle").length >= N * S);
     for (const name of names) {
@@ -87,7 +89,7 @@ Deno.test("score --plot: same names get a suffix; --json keeps stdout to JSON li
     assert.deepEqual(names, ["c-2.histogram.svg", "c-2.qq.svg", "c.histogram.svg", "c.qq.svg"]);
     assert.equal(
       titleOf(parseSvg(await Deno.readTextFile(`${dir}/p/c-2.qq.svg`), "c-2")),
-      "sub/c.npy: θ·h over 256 directions",
+      "sub/c.npy",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -137,4 +139,25 @@ Deno.test("scoredDirections: the plotted projections are the ones score() measur
   const given = score(H, [N, D], { theta: unit });
   assert.equal(scoredDirections(given, D, unit), unit);
   assert.throws(() => scoredDirections(given, D), RangeError);
+});
+
+Deno.test("score --plot: a long path is shortened from the left in the title", async () => {
+  const deep = "experiments/run-2026-12-03/mnist-mlp/activations/per-mc@0.1";
+  const dir = await withFiles({});
+  try {
+    await Deno.mkdir(`${dir}/${deep}`, { recursive: true });
+    await Deno.writeFile(`${dir}/${deep}/layer8.npy`, writeNpy(H, [N, D]));
+    // 4000 directions × 48 samples exceed the plots' budget of values: 25 samples are used.
+    const out = await runOk(
+      ["score", `${deep}/layer8.npy`, "--plot", "p", "--projections", "4000"],
+      dir,
+    );
+    assert.ok(out.includes(`(θ·h for 25 of ${N} samples × 4000 directions)`), out);
+    const title = titleOf(parseSvg(await Deno.readTextFile(`${dir}/p/layer8.qq.svg`), "qq"));
+    assert.equal(title, "…/mnist-mlp/activations/per-mc@0.1/layer8.npy");
+    assert.ok(title.length <= MAX_TITLE_LENGTH);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.equal(plotTitle("x".repeat(80)), "…" + "x".repeat(MAX_TITLE_LENGTH - 1));
 });

@@ -54,12 +54,14 @@ export class PlotDirectory {
    * @param file the input file as given
    * @param tensor the tensor's name inside the file, or null for single-tensor formats
    * @param values the projected values to show
-   * @param title the plots' title
+   * @param label how the tensor is named elsewhere (`file` or `file [tensor]`); the title is
+   *   this label, shortened from the left when it would not fit above the plot
    * @returns the paths written: the histogram, then the QQ plot
    * @throws {CliError} naming the file that could not be written
    */
-  write(file: string, tensor: string | null, values: Float64Array, title: string): string[] {
+  write(file: string, tensor: string | null, values: Float64Array, label: string): string[] {
     const stem = this.#uniqueStem(file, tensor);
+    const title = plotTitle(label);
     const svgs: [string, string][] = [
       [`${stem}.histogram.svg`, this.#plot.histogramSvg(values, { title })],
       [`${stem}.qq.svg`, this.#plot.qqSvg(values, { title })],
@@ -85,4 +87,34 @@ export class PlotDirectory {
     this.#used.add(candidate);
     return candidate;
   }
+}
+
+/**
+ * Longest title, in characters, that fits above the narrower (480 px) QQ plot in the plot's
+ * 15 px bold title font, which averages about 9 px a character.
+ */
+export const MAX_TITLE_LENGTH = 50;
+
+/**
+ * A plot title for a tensor label: the label itself when it fits, otherwise its end, cut at a
+ * path separator where one is near, after an ellipsis; the end of a path names the file.
+ *
+ * @param label `file` or `file [tensor]`
+ * @returns at most MAX_TITLE_LENGTH characters
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { plotTitle } from "./plot_files.ts";
+ * assert.equal(plotTitle("runs/a/layer8.npy"), "runs/a/layer8.npy");
+ * const long = "experiments/2026-12-03/mnist/activations/vanilla/layer8.npy";
+ * assert.equal(plotTitle(long), "…/2026-12-03/mnist/activations/vanilla/layer8.npy");
+ * ```
+ */
+export function plotTitle(label: string): string {
+  if (label.length <= MAX_TITLE_LENGTH) return label;
+  const tail = label.slice(label.length - (MAX_TITLE_LENGTH - 1));
+  const cut = tail.indexOf("/");
+  // Cut at a separator unless that would throw away most of the room.
+  return "…" + (cut >= 0 && cut < MAX_TITLE_LENGTH / 2 ? tail.slice(cut) : tail);
 }

@@ -12,10 +12,10 @@ import type { ScoreCommand } from "./arguments.ts";
 import { about } from "./errors.ts";
 import { checkReadable, type InputFile, readInput } from "./input.ts";
 import { PlotDirectory } from "./plot_files.ts";
-import { type ProjectedSample, projectedSample, scoredDirections } from "./projected_sample.ts";
-import { scoreRecord, scoreTable } from "./score_report.ts";
+import { projectedSample, scoredDirections } from "./projected_sample.ts";
+import { type PlotsWritten, scoreRecord, scoreTable } from "./score_report.ts";
 import { checkThetaDim, loadTheta, type ThetaInput } from "./theta.ts";
-import { labelOf, sourcesOf, type TensorSource, viewOf } from "./tensor_view.ts";
+import { labelOf, sourcesOf, viewOf } from "./tensor_view.ts";
 import type { Terminal } from "./terminal.ts";
 
 /**
@@ -54,7 +54,7 @@ export async function runScore(command: ScoreCommand, terminal: Terminal): Promi
       if (theta !== undefined) checkThetaDim(theta, view, labelOf(source));
       const result = scoreOne(command, input, index, labelOf(source), view, theta);
 
-      let written: string[] = [];
+      let written: PlotsWritten | undefined;
       if (plots !== undefined) {
         input.progress.start(`plotting ${labelOf(source)}`);
         const sample = projectedSample(
@@ -62,7 +62,11 @@ export async function runScore(command: ScoreCommand, terminal: Terminal): Promi
           view,
           scoredDirections(result, view.dim, theta?.unit),
         );
-        written = plots.write(path, source.tensor, sample.values, plotTitle(source, sample, view));
+        written = {
+          paths: plots.write(path, source.tensor, sample.values, labelOf(source)),
+          samples: sample.samples,
+          directions: sample.directions,
+        };
         input.progress.finish();
       }
 
@@ -108,12 +112,4 @@ function scoreOne(
   }
   input.progress.finish();
   return result;
-}
-
-function plotTitle(source: TensorSource, sample: ProjectedSample, view: SampleShape): string {
-  const s = sample.directions;
-  const part = sample.samples < view.samples
-    ? `, ${sample.samples} of ${view.samples} samples`
-    : "";
-  return `${labelOf(source)}: θ·h over ${s} direction${s === 1 ? "" : "s"}${part}`;
 }

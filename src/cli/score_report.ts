@@ -9,6 +9,16 @@ import type { ScoreResult } from "../../mod.ts";
 import { formatNumber, formatTable } from "./table.ts";
 import { labelOf, type TensorSource } from "./tensor_view.ts";
 
+/** The plots written for a tensor, and the projections they show. */
+export interface PlotsWritten {
+  /** The SVG files: the histogram, then the QQ plot. */
+  paths: string[];
+  /** Samples whose projections are shown (evenly spread when fewer than all). */
+  samples: number;
+  /** Directions whose projections are shown. */
+  directions: number;
+}
+
 /**
  * The JSON record of one tensor: `file`, `tensor`, then every key of score() in its order.
  * With `exact`, `per` holds the exact-mode PER (as `perExact` does) and the Monte Carlo value
@@ -61,7 +71,7 @@ export function scoreRecord(
  * @param source the file and tensor
  * @param result what score() returned
  * @param exact whether --exact was given (`per` is then the exact-mode value)
- * @param plots paths of the plots written for this tensor, if any
+ * @param plots the plots written for this tensor, if any
  * @returns the lines of text, ending with a newline
  *
  * @example
@@ -84,7 +94,7 @@ export function scoreTable(
   source: TensorSource,
   result: ScoreResult,
   exact: boolean,
-  plots: readonly string[] = [],
+  plots?: PlotsWritten,
 ): string {
   const heading = `${labelOf(source)}: ${source.dtype} [${source.shape.join(", ")}], layout ` +
     `${source.layout}: ${result.samples} samples × ${result.dim} units`;
@@ -124,7 +134,11 @@ export function scoreTable(
   }
   let text = `${heading}\n${formatTable(rows, ["left", "right", "left"], 2)}\n` +
     formatTable(summaries, ["left", "right", "right", "right"], 2);
-  if (plots.length > 0) text += `\n  plots: ${plots.join(", ")}\n`;
+  if (plots !== undefined) {
+    const of = plots.samples < result.samples ? `${plots.samples} of ` : "all ";
+    text += `\n  plots: ${plots.paths.join(", ")}\n` +
+      `  (θ·h for ${of}${result.samples} samples × ${plots.directions} directions)\n`;
+  }
   return text;
 }
 
