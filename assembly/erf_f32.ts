@@ -7,9 +7,12 @@
 //         = 1 − e·R(1/(1 + p·z))        otherwise (erfc(z) = exp(−z²)·R, never cancels)
 //   f(t)  = a·erf(z) + √(2/π)·e         both terms ≥ 0: no cancellation anywhere
 //   f′(t) = sign(t)·erf(z)
-// Polynomials and their approximation errors: constants.ts. Whole-evaluation error of
-// f′ against float64, measured over every positive float32 by tools/measure_erf_error.ts:
-// see README "Accuracy"; the tests hold it to 4e−7 absolute.
+// Polynomials and their approximation errors: constants.ts. Error of the whole float32
+// evaluation against float64, measured over every non-negative finite float32 t by
+// tools/measure_erf_error.ts (2026-12-03, Deno 2.9.6): |erf(t/√2) error| ≤ 1.58e−7
+// absolute (plain SIMD build; 1.44e−7 relaxed), f(t) within 2.27e−7 relative (2.02e−7);
+// both functions are even or odd in t and computed from |t|, so this covers every float32.
+// The tests hold erf to 4e−7 and f to 4e−7 on 10^7 random values.
 //
 // Extremes: w overflows to +∞ for a > 2.6e19 and min(w, 86) absorbs it; exp(−86) keeps
 // 2^n a normal number so the exponent trick below stays valid, and at that size e·R is
