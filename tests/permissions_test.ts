@@ -47,32 +47,70 @@ Deno.test("a script using the library runs with no --allow flag", async () => {
   }
 });
 
-Deno.test("the library imports by URL with only --allow-import for that host", async () => {
+/** Serves the repository's files on a loopback port for the duration of `use`. */
+async function serveRepository(use: (host: string) => Promise<void>): Promise<void> {
   const root = fileURLToPath(ROOT);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     if (path.includes("..")) return new Response("bad path", { status: 400 });
     try {
       const body = await Deno.readFile(`${root}${path}`);
-      return new Response(body, { headers: { "content-type": "application/typescript" } });
+      const type = path.endsWith(".json") ? "application/json" : "application/typescript";
+      return new Response(body, { headers: { "content-type": type } });
     } catch {
       return new Response("not found", { status: 404 });
     }
   });
-  const dir = await Deno.makeTempDir();
   try {
-    const host = `127.0.0.1:${server.addr.port}`;
-    const script = `${dir}/remote.ts`;
-    await Deno.writeTextFile(script, SCRIPT(`http://${host}/mod.ts`));
-    const { code, out, stdout } = await run(
-      ["run", "--no-config", "--no-lock", "--reload", `--allow-import=${host}`, script],
-      dir,
-    );
-    assert.equal(code, 0, out);
-    const result = JSON.parse(stdout);
-    assert.ok(result.loss > 0 && result.exact > 0, out);
+    await use(`127.0.0.1:${server.addr.port}`);
   } finally {
     await server.shutdown();
+  }
+}
+
+Deno.test("the per command runs by URL: deno run <url>/src/cli.ts score FILE", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const csv = `${dir}/h.csv`;
+    await Deno.writeTextFile(csv, "a,b\n0.5,-1\n2,0.25\n1,1\n");
+    await serveRepository(async (host) => {
+      const { code, out, stdout } = await run([
+        "run",
+        "--no-config",
+        "--no-lock",
+        "--reload",
+        `--allow-import=${host}`,
+        `--allow-read=${dir}`,
+        `http://${host}/src/cli.ts`,
+        "score",
+        "--json",
+        csv,
+      ], dir);
+      assert.equal(code, 0, out);
+      const result = JSON.parse(stdout);
+      assert.equal(result.samples, 3);
+      assert.equal(result.dim, 2);
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the library imports by URL with only --allow-import for that host", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await serveRepository(async (host) => {
+      const script = `${dir}/remote.ts`;
+      await Deno.writeTextFile(script, SCRIPT(`http://${host}/mod.ts`));
+      const { code, out, stdout } = await run(
+        ["run", "--no-config", "--no-lock", "--reload", `--allow-import=${host}`, script],
+        dir,
+      );
+      assert.equal(code, 0, out);
+      const result = JSON.parse(stdout);
+      assert.ok(result.loss > 0 && result.exact > 0, out);
+    });
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parse } from "csv-parse/sync";
+import { parse } from "npm:csv-parse@5.6.0/sync";
 import { ReadError } from "./read_error.ts";
 import type { Tensor } from "./tensor.ts";
 

@@ -26,8 +26,8 @@
  * @module
  */
 
-import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import * as Plot from "npm:@observablehq/plot@0.6.17";
+import { parseHTML } from "npm:linkedom@0.18.15";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -127,7 +127,7 @@ const LEGEND_CHAR = 6.6;
  * @returns The SVG document as a string, starting with `<svg`.
  * @example
  * ```ts
- * import * as Plot from "@observablehq/plot";
+ * import * as Plot from "npm:@observablehq/plot@0.6.17";
  * import { renderSvg } from "./render.ts";
  *
  * const svg = renderSvg(
