@@ -220,3 +220,14 @@ Deno.test("score() errors name what was wrong", () => {
     "NaN on js",
   );
 });
+
+Deno.test("the covariance distance matches float64 on all three paths of its computation", () => {
+  // Full C (d small), the Gram matrix (fewer samples than units), and C in column blocks
+  // (d past the 1024-column block): each against C formed whole in plain float64.
+  for (const [n, d] of [[300, 20], [20, 50], [1040, 1030]]) {
+    const h = normals(n * d, n + d).map((v, i) => v * (1 + (i % 3)) + (i % d) / d);
+    const wasm = score(h, [n, d], { projections: 4 });
+    const js = score(h, [n, d], { projections: 4, backend: "js" });
+    assertRelative(wasm.covDistance, js.covDistance, 1e-6, `(${n}, ${d}) covariance distance`);
+  }
+});
