@@ -70,7 +70,7 @@ Options:
   --save-activations   with --out: write each hidden layer's test-set pre-activations
                        as DIR/activations/<variant>/layer<k>.npy (first seed only)
   --no-score           skip SW1 (score())
-  --demo               preset: ${DEMO_VARIANTS.join(", ")}; seed 1; 4 epochs; 4000 training
+  --demo               preset: ${DEMO_VARIANTS.join(", ")}; seed 1; 3 epochs; 3000 training
                        digits (explicit options still apply)
   -h, --help           show this text`;
 
@@ -156,11 +156,11 @@ function parse(args: string[]): Settings | "help" {
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) {
     throw new UsageError(`--learning-rate must be a positive number, got ${v["learning-rate"]}`);
   }
-  const trainSize = v.train ?? (demo ? "4000" : undefined);
+  const trainSize = v.train ?? (demo ? "3000" : undefined);
   return {
     variants,
     seeds,
-    epochs: integer(v.epochs ?? (demo ? "4" : "10"), "--epochs", 1),
+    epochs: integer(v.epochs ?? (demo ? "3" : "10"), "--epochs", 1),
     batchSize: integer(v["batch-size"] ?? "128", "--batch-size", 1),
     learningRate,
     depth: integer(v.depth ?? "8", "--depth", 1),
