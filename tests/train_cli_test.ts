@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProgressBar } from "../src/train/progress_bar.ts";
-import { resultsTable, type Study } from "../src/train/report.ts";
+import { reportFiles, resultsTable, type Study } from "../src/train/report.ts";
 import { formatMeanSd, meanSd } from "../src/train/stats.ts";
 import { WASM_DIST } from "../src/train/tfjs_backend.ts";
 import { parseVariant } from "../src/train/variants.ts";
@@ -140,4 +140,81 @@ Deno.test("progress bar: redraws in place on a terminal, logs tenths to a file",
   live.update(4);
   assert.ok(tty.chunks[0].startsWith("\r\x1b[2Krun [" + "#".repeat(24) + "] 100%"));
   assert.throws(() => new ProgressBar("run", 0, tty), /total must be a positive integer, got 0/);
+});
+
+Deno.test("the report: Markdown with the command, SVG charts, and no SW1 chart unscored", () => {
+  const layer = (sw1: number) => ({
+    sw1,
+    sw2: sw1,
+    perExact: sw1 + 0.5,
+    deadReluFraction: 0,
+    covDistance: 0.1,
+    meanUnitStd: 1,
+  });
+  const run = (variant: string, seed: number, accuracy: number) => ({
+    variant,
+    seed,
+    epochs: [1, 2].map((epoch) => ({
+      epoch,
+      fitLoss: 1 / epoch,
+      validationAccuracy: accuracy,
+      testAccuracy: accuracy - 0.01 / epoch,
+    })),
+    testAccuracy: accuracy - 0.005,
+    validationAccuracy: accuracy,
+    trainLoss: 0.1,
+    stepMs: 12,
+    stepTimes: [11, 12, 13],
+    weightsDigest: "abcd0123",
+  });
+  const settings = {
+    command: "deno run src/train/train.ts --epochs 2",
+    date: "2026-12-03T00:00:00.000Z",
+    machine: "test",
+    versions: { deno: "2.9.6" },
+    backend: "cpu",
+    epochs: 2,
+    seeds: [1, 2],
+    batchSize: 32,
+    learningRate: 0.001,
+    depth: 2,
+    width: 8,
+    split: { train: 100, validation: 10, test: 10, seed: 0 },
+    scoreSeed: 1,
+  };
+  const variants = [
+    { variant: parseVariant("vanilla"), runs: [run("vanilla", 1, 0.9), run("vanilla", 2, 0.91)] },
+    {
+      variant: parseVariant("per-mc@0.1"),
+      runs: [run("per-mc@0.1", 1, 0.92), run("per-mc@0.1", 2, 0.9)],
+    },
+  ];
+  const scored = reportFiles({
+    settings,
+    variants: variants.map((v) => ({
+      ...v,
+      scores: [[layer(0.5), layer(0.6)], [layer(0.4), layer(0.7)]],
+    })),
+    penaltyCost: [{ mode: "exact", projections: Infinity, medianMs: 0.5 }],
+  });
+  assert.deepEqual(Object.keys(scored).sort(), [
+    "accuracy.svg",
+    "report.md",
+    "results.json",
+    "step_time.svg",
+    "sw1.svg",
+  ]);
+  for (const name of ["accuracy.svg", "step_time.svg", "sw1.svg"]) {
+    assert.match(scored[name], /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  }
+  const md = scored["report.md"];
+  assert.ok(md.includes("deno run src/train/train.ts --epochs 2"));
+  assert.match(md, /- per-mc: λ = 0.1 \(per-mc@0.1\)/);
+  assert.match(md, /\| per-mc@0.1 +\| 0.50 ± 2.12 +\| 1 \/ 1 +\|/);
+  assert.match(md, /\| exact +\| 0.50 +\|/);
+  assert.equal(JSON.parse(scored["results.json"]).variants[1].variant.projections, 256);
+
+  const unscored = reportFiles({ settings, variants, scoreError: "SW1 was not requested" });
+  assert.ok(!("sw1.svg" in unscored));
+  assert.match(unscored["report.md"], /\*\*SW1 missing\.\*\* SW1 was not requested/);
 });
