@@ -80,17 +80,19 @@ export interface PerEngine {
 }
 
 /**
- * Work (n·d·s multiply-adds of the projection) from which `auto` sends a Monte Carlo
- * call to a hardware GPU: 2^23, about 1 ms of the WebAssembly kernels here (at the
- * 25–40 GFLOP/s that `deno task bench` measures for 4·n·d·s operations), which is the
- * round trip of one tiny call through Deno's WebGPU that `deno task bench:webgpu`
- * measures ("round trip" line) plus the upload of the activations. Below it the GPU cannot
- * win whatever its speed. Measured only on Mesa's software adapters: no hardware adapter
- * was available, so the crossover on a real GPU is an estimate, not a measurement.
- * The exact mode reads every value once, so uploading costs as much as computing: `auto`
- * keeps it on the CPU.
+ * Work (n·d·s multiply-adds of the projection) from which `auto` sends a Monte Carlo call
+ * to a hardware GPU: 2^27. Chosen from `deno task bench:webgpu` on the project's machine
+ * (2 cores, Deno 2.9.6): one GPU call costs at least a round trip of 11.9 ms whatever
+ * its size, because Deno resolves mapAsync on a polling period of about 11 ms (a 1×1×1
+ * call and a 256-byte readback both take it), while the wasm backend (2 threads) takes
+ * 3.2 ms at n·d·s = 2^25 (256, 512, 256), 16.4 ms at 2^27 (8192, 64, 256) and 26 ms at
+ * 2^28 (1024, 1024, 256). Below about 2^26.5 the CPU is done before any GPU could
+ * answer; 2^27 leaves room for the upload. No hardware adapter was available, so the
+ * GPU's own time is taken as small, which a real GPU's is at these sizes; on more cores
+ * the wasm backend is faster and the cut-over higher. The exact mode reads every value
+ * once, so uploading costs as much as computing: `auto` keeps it on the CPU.
  */
-export const AUTO_WEBGPU_MIN_WORK = 2 ** 23;
+export const AUTO_WEBGPU_MIN_WORK = 2 ** 27;
 
 const ENGINE_BACKENDS = ["auto", "wasm", "webgpu", "js"];
 

@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { ERF_CONSTANTS } from "../src/backends/webgpu/erf_wgsl.ts";
+import { DEFAULT_TILES } from "../src/backends/webgpu/gemm_wgsl.ts";
 import { encodeParams } from "../src/backends/webgpu/params_wgsl.ts";
 import { USAGE } from "../src/backends/webgpu/buffers.ts";
 import { bindBuffers } from "../src/backends/webgpu/pipelines.ts";
@@ -158,10 +159,12 @@ gpuTest(
   "webgpu: projection and back-projection against float64 around the tile sizes",
   async () => {
     const engine = await gpuEngine();
-    // 64 × 64 output tiles, K steps of 16: sizes below, at and above each.
-    for (const n of [1, 15, 64, 65]) {
-      for (const d of [1, 16, 17, 63, 64, 129]) {
-        for (const s of [1, 63, 64, 65]) {
+    // Sizes around the output tile (rows M, columns N) and the K step: the projection's
+    // columns are s and its K is d; the back-projection's columns are d and its K is s.
+    const { tileM: m, tileN: w, tileK: k } = DEFAULT_TILES;
+    for (const n of [1, m - 1, m + 1]) {
+      for (const d of [1, k - 1, k + 1, w + 1]) {
+        for (const s of [1, k + 1, w - 1, w + 1]) {
           const h = normals(n * d, n * 1000 + d * 10 + s);
           const options = { projections: s, seed: d };
           const gpu = await engine.perLossAndGrad(h, [n, d], options);

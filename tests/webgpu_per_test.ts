@@ -1,7 +1,7 @@
 /**
  * The WebGPU backend against the WebAssembly one (loss within 1e−5 relative, gradient
  * within 1e−5·max|grad|) on Mesa's software adapter in CI: shapes that are not multiples
- * of the 64 × 64 × 16 tiles, all-zero input, calls in flight at once, exact mode, nchw,
+ * of the 64 × 64 × 32 tiles, all-zero input, calls in flight at once, exact mode, nchw,
  * float64 input, the seeded directions, the shared cases, and bad input.
  */
 

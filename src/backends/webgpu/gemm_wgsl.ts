@@ -33,14 +33,16 @@ export interface GemmTiles {
 }
 
 /**
- * The tiles in use: 64 × 64 outputs per workgroup of 16 × 16 threads, 4 × 4 per thread,
- * K step 16 (8 KiB of workgroup memory). Chosen by `deno task bench:webgpu --tiles`
- * (bench/webgpu_bench.ts), which times the candidates at the issue's four shapes; on
- * Mesa lavapipe, the only adapter measured, 64×64×16 with 4×4 was fastest or within the
- * noise at every shape (the numbers are in the benchmark's output). No hardware adapter
- * was available to tune on; 64×64 tiles with 256 threads are the usual choice there too.
+ * The tiles in use: 64 × 64 outputs per workgroup of 8 × 8 threads, 8 × 8 outputs per
+ * thread, K step 32 (16 KiB of workgroup memory, the WebGPU default limit). Chosen by
+ * `deno task bench:webgpu --tiles` (bench/webgpu_bench.ts), which times eight shapes at the
+ * issue's four sizes, on Mesa lavapipe, the only adapter available: over three runs it
+ * had the lowest total time (1.2 s against 1.5 s for 64×64×16 with 4 × 4 per thread, the
+ * next), though single runs on this shared 2-core machine vary up to 2× and reorder the
+ * leaders. A CPU rasterizer rewards many outputs per thread; on a real GPU 8 × 8 per thread
+ * is also a common register blocking, but no hardware adapter was available to tune on.
  */
-export const DEFAULT_TILES: GemmTiles = { tileM: 64, tileN: 64, tileK: 16, microM: 4, microN: 4 };
+export const DEFAULT_TILES: GemmTiles = { tileM: 64, tileN: 64, tileK: 32, microM: 8, microN: 8 };
 
 /** Which product a source computes. */
 export type GemmKind = "project" | "backProject";
@@ -61,7 +63,7 @@ export type GemmKind = "project" | "backProject";
  * import { DEFAULT_TILES, gemmSource } from "./gemm_wgsl.ts";
  * import { PARAMS_WGSL } from "./params_wgsl.ts";
  * const source = gemmSource("project", DEFAULT_TILES, PARAMS_WGSL);
- * assert.ok(source.includes("@workgroup_size(16, 16)"));
+ * assert.ok(source.includes("@workgroup_size(8, 8)"));
  * ```
  */
 export function gemmSource(kind: GemmKind, tiles: GemmTiles, paramsWgsl: string): string {
