@@ -12,7 +12,11 @@ import { createEngine, type PerEngine } from "../src/engine.ts";
 import { requestPerAdapter } from "../src/backends/webgpu/device.ts";
 
 // The Vulkan loader complains on stderr when XDG_RUNTIME_DIR is unset or not private.
-if (!Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync());
+if (!Deno.env.get("XDG_RUNTIME_DIR")) {
+  const runtimeDir = Deno.makeTempDirSync();
+  Deno.env.set("XDG_RUNTIME_DIR", runtimeDir);
+  globalThis.addEventListener("unload", () => Deno.removeSync(runtimeDir, { recursive: true }));
+}
 
 /** The adapter, found once for all GPU tests (null where there is none). */
 export const adapter: GPUAdapter | null = await requestPerAdapter();

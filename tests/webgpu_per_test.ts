@@ -256,6 +256,15 @@ gpuTest("webgpu: a non-finite activation is an error naming its index and value"
   );
 });
 
+gpuTest("webgpu: a call whose projections exceed one storage binding runs in chunks", async () => {
+  // The engine's device takes the adapter's largest binding (device.ts).
+  const limit = adapter!.limits.maxStorageBufferBindingSize;
+  // s = 4096 directions: X takes 16 KiB per sample, so n samples need two chunks or more.
+  const s = 4096, d = 8, n = Math.floor(limit / (4 * s)) + 808;
+  const h = normals(n * d, 21);
+  await matchesWasm(h, [n, d], { projections: s, seed: 5 }, `chunked (${n}, ${d}, ${s})`);
+});
+
 gpuTest("webgpu: perLoss equals perLossAndGrad's loss; the sync API refuses webgpu", async () => {
   const engine = await gpuEngine();
   const h = normals(120 * 50, 12);
