@@ -114,6 +114,12 @@ export function score(
   const view = sampleShape(shape, h.length, options.layout ?? "flat");
   const { theta, seed, origin } = directionsOf(options, view.dim);
   const backend = options.backend === "js" ? "js" : "wasm";
+  if (options.backend === "webgpu") {
+    throw new RangeError(
+      'backend "webgpu" runs asynchronously: create an engine with ' +
+        'createEngine({ backend: "webgpu" }) and await its score',
+    );
+  }
   if (options.backend !== undefined && !["auto", "wasm", "js"].includes(options.backend)) {
     throw new RangeError(`backend must be "auto", "wasm" or "js", got ${options.backend}`);
   }
