@@ -100,12 +100,36 @@ export async function handleGrad(
       ...(exact ? {} : { projections: o.thetaRows ?? o.projections ?? 256 }),
       ...(exact || o.theta !== undefined ? {} : { seed: o.seed ?? 0 }),
     };
-    // The gradient is written by join(), which prints each float32 as JSON would; every value
-    // was checked finite above, so none can come out as NaN or null.
-    const head = new TextDecoder().decode(finiteJson(meta)).slice(0, -1);
-    const body = new TextEncoder().encode(`${head},"grad":[${grad.join(",")}]}`);
+    const body = jsonWithGrad(new TextDecoder().decode(finiteJson(meta)), grad);
     return bytesResponse(200, body, "application/json; charset=utf-8", headers);
   } finally {
     input.release();
   }
+}
+
+/**
+ * Values printed per piece, so that a 4M-value gradient never exists as one string: answering
+ * a 4000 × 1024 gradient through one join() peaked at 1078 MB, in pieces at 579 MB
+ * (bench/service_limits.ts, no heap limit). The .npy answer peaks at 245 MB.
+ */
+const PIECE = 1 << 16;
+
+/**
+ * `meta` with a `grad` field appended, written piece by piece. Each float32 is printed by
+ * join() as JSON prints numbers; every value was checked finite, so none can come out as NaN.
+ */
+function jsonWithGrad(meta: string, grad: Float32Array): Uint8Array<ArrayBuffer> {
+  const encoder = new TextEncoder();
+  const pieces = [encoder.encode(`${meta.slice(0, -1)},"grad":[`)];
+  for (let i = 0; i < grad.length; i += PIECE) {
+    pieces.push(encoder.encode((i > 0 ? "," : "") + grad.subarray(i, i + PIECE).join(",")));
+  }
+  pieces.push(encoder.encode("]}"));
+  const out = new Uint8Array(pieces.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
 }
