@@ -1,8 +1,12 @@
 /**
  * Every limit of the HTTP service, in one place, each set by an environment variable with a
- * default. The defaults keep the worst request the limits admit near one second of CPU on a
- * 2 vCPU machine (see `bench/service_load.ts` and the README), inside Supabase's 2 s of CPU
- * per request and 256 MB of memory, and Deno Deploy's 768 MB.
+ * default.
+ *
+ * The defaults were measured with `bench/service_limits.ts` on a 2 vCPU AMD EPYC shared with
+ * other work: the most expensive request each default admits took 0.1–2.3 s and peaked at
+ * 100–580 MB of resident memory, within Deno Deploy's default 768 MB. A Supabase function has
+ * 256 MB and 2 s of CPU: there the limits should be set four times lower (the README lists the
+ * variables), which measured at most 243 MB and 0.6 s under a 160 MB V8 heap.
  *
  * @module
  */
@@ -11,6 +15,8 @@
 export interface Limits {
   /** Largest request body in bytes, judged from Content-Length and while streaming (413). */
   readonly maxBodyBytes: number;
+  /** Cap on samples, whose tables and buffers cost about 140 bytes each (413). */
+  readonly maxSamples: number;
   /** Cap on samples × dimension × projections, for both endpoints (413). */
   readonly maxWork: number;
   /** Cap on samples × projections, the values /v1/score sorts (413). */
@@ -32,6 +38,7 @@ export interface Limits {
 /** The environment variable that sets each limit. */
 export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
   maxBodyBytes: "PER_MAX_BODY_BYTES",
+  maxSamples: "PER_MAX_SAMPLES",
   maxWork: "PER_MAX_WORK",
   maxSortedValues: "PER_MAX_SORTED_VALUES",
   maxCovarianceWork: "PER_MAX_COVARIANCE_WORK",
@@ -43,13 +50,16 @@ export const LIMIT_VARIABLES: Readonly<Record<keyof Limits, string>> = {
 };
 
 /**
- * The defaults. The work caps were chosen from timings of score() and perLossAndGrad() on a
- * 2 vCPU AMD EPYC (the numbers are in the README's service section): 2^30 multiply-adds take
- * about 0.2–0.6 s, sorting 2^24 projected values about 0.5 s, and 2^32 covariance terms about
- * 0.5 s. The float64 `js` backend is slower, so its work counts eight times (measured 2–6×).
+ * The defaults. The caps come from timings of score() and perLossAndGrad() on the machine
+ * above: 2^30 multiply-adds took 0.2–0.6 s, sorting 2^24 projected values about 0.5 s, 2^32
+ * covariance terms about 0.5 s, drawing 2^22 gaussian direction values 0.3 s, and
+ * orthonormalizing at 2.5 ns a term about 0.7 s for 2^28; per-sample tables cost about
+ * 280 ns and 140 bytes a sample (2^20 samples peaked at 197 MB). The float64 `js` backend
+ * measured 2–6× slower than the kernels, so its work counts eight times (work_cap.ts).
  */
 export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 16 * 2 ** 20,
+  maxSamples: 2 ** 20,
   maxWork: 2 ** 30,
   maxSortedValues: 2 ** 24,
   maxCovarianceWork: 2 ** 32,

@@ -52,6 +52,7 @@ export function sampleCounts(
 /**
  * Refuses a request whose work exceeds the caps, each a product of the request's sizes:
  *
+ * - samples (both endpoints): the per-sample tables and buffers;
  * - samples × dimension × projections (both endpoints): the projections themselves;
  * - projections × dimension: the direction values drawn and held;
  * - projections × dimension × min(projections, dimension), for orthogonal directions: their
@@ -91,6 +92,7 @@ export function checkWork(
   const weight = options.backend === "js" ? JS_BACKEND_WEIGHT : 1;
 
   const caps: Cap[] = [
+    ["samples", `${n}`, n, "maxSamples", 1],
     ["samples × dimension × projections", `${n} × ${d} × ${s}`, n * d * s, "maxWork", weight],
   ];
   if (drawn) {
@@ -119,7 +121,8 @@ export function checkWork(
       throw new HttpError(
         413,
         "work_too_large",
-        `${what} is ${factors} = ${value}${on} over the cap of ${cap} ` +
+        `${what} is ${factors === String(value) ? "" : `${factors} = `}${value}${on} ` +
+          `over the cap of ${cap} ` +
           `(${LIMIT_VARIABLES[key]}); send fewer samples or projections`,
       );
     }

@@ -305,6 +305,17 @@ Deno.test("every error a client can cause is JSON {error, detail}; serving goes 
         ),
       ],
       [
+        "413 samples",
+        () =>
+          post(
+            `${url}/v1/grad?projections=1&shape=1048577,1`,
+            float32Bytes(activations(1048577, 1)),
+            RAW,
+          ),
+        413,
+        /^samples is 1048577 over the cap of 1048576 \(PER_MAX_SAMPLES\)/,
+      ],
+      [
         "413 sorted values",
         () =>
           post(

@@ -10,6 +10,7 @@ import { configFromEnv } from "../deploy/config.ts";
 import { contentLength } from "../deploy/content_length.ts";
 import { HttpError } from "../deploy/http_error.ts";
 import { checkJsonDepth } from "../deploy/json_depth.ts";
+import { topLevelFields } from "../deploy/json_fields.ts";
 import { DEFAULT_LIMITS, LIMIT_VARIABLES, limitsFromEnv } from "../deploy/limits.ts";
 import { negotiate } from "../deploy/media_type.ts";
 import { buildPage, GENERATED } from "../deploy/page/build_page.ts";
@@ -140,6 +141,30 @@ Deno.test("the JSON depth scan counts brackets outside strings only", () => {
   const start = performance.now();
   assert.match(httpError(() => checkJsonDepth(bomb, 33)).message, /at byte 33/);
   assert.ok(performance.now() - start < 100);
+});
+
+Deno.test("the top-level fields beside data are read without parsing data", () => {
+  const skip = new Set(["shape", "data"]);
+  const text = ' \n{ "data" : [[1, "]}"], {"a": "\\"}"}] ,"seed":7, "layout": "n\\"chw",' +
+    ' "theta": [[1, 0]], "shape": [2], "exact": false, "x": {"y": [1, {"z": null}]} }\n';
+  const fields = topLevelFields(text, skip)!;
+  assert.deepEqual({ ...fields }, {
+    seed: 7,
+    layout: 'n"chw',
+    theta: [[1, 0]],
+    exact: false,
+    x: { y: [1, { z: null }] },
+  });
+  assert.equal(topLevelFields("[[1, 2]]", skip), undefined);
+  assert.deepEqual({ ...topLevelFields("{}", skip) }, {});
+  // A field named __proto__ is a field, not the object's prototype.
+  const proto = topLevelFields('{"__proto__": {"seed": 1}, "data": [1]}', skip)!;
+  assert.deepEqual(Object.keys(proto), ["__proto__"]);
+  assert.equal(Object.getPrototypeOf(proto), null);
+  assert.match(
+    httpError(() => optionsFromJson(proto, "score")).message,
+    /unknown field "__proto__"/,
+  );
 });
 
 Deno.test("the work caps name the product, its value, the cap and its variable", () => {
