@@ -49,7 +49,9 @@ export async function runCli(
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
+    // A private XDG_RUNTIME_DIR keeps Mesa's Vulkan loader quiet when --backend webgpu
+    // opens the GPU (tests/_webgpu.ts sets one for this process).
+    env: { NO_COLOR: "1", XDG_RUNTIME_DIR: Deno.env.get("XDG_RUNTIME_DIR") ?? "" },
   });
   const { code, stdout, stderr } = await command.output();
   const decoder = new TextDecoder();

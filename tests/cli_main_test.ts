@@ -80,12 +80,12 @@ Deno.test("parseCommandLine: defaults, values and the files after --", () => {
       ["h.npy", "g.npy", "sum", 7, true],
     );
   }
-  // --backend takes exactly what score() takes.
+  // --backend takes exactly what createEngine takes.
   for (const backend of BACKENDS) {
     const parsed = parseCommandLine(["score", "a.npy", "--backend", backend]);
     assert.equal(parsed.kind === "score" && parsed.flags.backend, backend);
   }
-  assert.deepEqual([...BACKENDS], ["auto", "wasm", "js"]);
+  assert.deepEqual([...BACKENDS], ["auto", "wasm", "webgpu", "js"]);
 });
 
 Deno.test("formatTable and formatNumber: aligned columns, six significant digits", () => {

@@ -29,12 +29,10 @@ export const LAYOUTS = ["flat", "nchw", "nhwc"] as const satisfies readonly Layo
 export const SAMPLERS = ["gaussian", "orthogonal"] as const satisfies readonly Sampler[];
 
 /**
- * Backends, exactly as score() accepts them today (its runtime check: auto, wasm, js). The
- * library's Backend type already names `webgpu`, which score() still refuses, so the list is
- * written out rather than derived from the type; when score() takes a new backend, adding it
- * here is one line, and the value is passed through unchanged.
+ * Backends, as createEngine accepts them: the commands run every computation through an
+ * engine, which reports the backend each call used.
  */
-export const BACKENDS = ["auto", "wasm", "js"] as const satisfies readonly Backend[];
+export const BACKENDS = ["auto", "wasm", "webgpu", "js"] as const satisfies readonly Backend[];
 
 /** How --reduction combines per-sample terms, as perLossAndGrad() accepts it. */
 export const REDUCTIONS = ["mean", "sum"] as const satisfies readonly Reduction[];
@@ -104,7 +102,8 @@ export const FLAGS = {
     type: "string",
     value: "NAME",
     commands: BOTH,
-    help: `where it computes: ${BACKENDS.join(", ")} (default auto)`,
+    help: `where it computes: ${BACKENDS.join(", ")} (default auto: the WebAssembly ` +
+      `kernels; webgpu: the GPU)`,
   },
   reduction: {
     type: "string",

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { perLossAndGrad, type PerOptions } from "../../mod.ts";
+import type { PerOptions } from "../../mod.ts";
 import { writeNpy } from "../io/npy.ts";
 import type { GradCommand } from "./arguments.ts";
 import { about, CliError, fileError } from "./errors.ts";
 import { readInput } from "./input.ts";
+import { openEngine } from "./score_command.ts";
 import { formatTable } from "./table.ts";
 import { labelOf, sourcesOf, viewOf } from "./tensor_view.ts";
 import { checkThetaDim, loadTheta } from "./theta.ts";
@@ -58,7 +59,6 @@ export async function runGrad(command: GradCommand, terminal: Terminal): Promise
     seed: flags.seed,
     sampler: flags.sampler,
     layout: flags.layout,
-    backend: flags.backend,
     reduction: flags.reduction,
   };
   if (flags.exact) options.projections = Infinity;
@@ -66,11 +66,15 @@ export async function runGrad(command: GradCommand, terminal: Terminal): Promise
   if (theta !== undefined) options.theta = theta.values;
 
   input.progress.start(`computing the PER gradient of ${label}`);
-  let loss, grad;
+  const engine = await openEngine(flags.backend);
+  let loss, grad, backend;
   try {
-    ({ loss, grad } = perLossAndGrad(tensor.data, tensor.shape, options));
+    backend = engine.backendFor(tensor.data, tensor.shape, options);
+    ({ loss, grad } = await engine.perLossAndGrad(tensor.data, tensor.shape, options));
   } catch (err) {
     throw about(label, err);
+  } finally {
+    engine.destroy();
   }
   input.progress.finish();
   try {
@@ -94,7 +98,7 @@ export async function runGrad(command: GradCommand, terminal: Terminal): Promise
       directions: flags.exact ? null : directions,
       reduction: flags.reduction,
       layout: flags.layout,
-      backend: flags.backend,
+      backend,
       loss,
       out: flags.out,
     };
@@ -113,6 +117,7 @@ export async function runGrad(command: GradCommand, terminal: Terminal): Promise
   const rows = [
     ["loss", String(loss), `${mode}, ${flags.reduction} reduction`],
     ["gradient", flags.out, `float32 [${tensor.shape.join(", ")}]`],
+    ["backend", backend, "where it was computed"],
   ];
   terminal.out(`${heading}\n${formatTable(rows, [], 2)}`);
 }

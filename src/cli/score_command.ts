@@ -5,11 +5,16 @@
  * @module
  */
 
-import { score, type ScoreOptions, type ScoreResult } from "../../mod.ts";
+import {
+  createEngine,
+  type EngineScoreResult,
+  type PerEngine,
+  type ScoreOptions,
+} from "../../mod.ts";
 import type { SampleShape } from "../layout.ts";
 import type { Tensor } from "../io/tensor.ts";
 import type { ScoreCommand } from "./arguments.ts";
-import { about } from "./errors.ts";
+import { about, CliError } from "./errors.ts";
 import { checkReadable, type InputFile, readInput } from "./input.ts";
 import { PlotDirectory } from "./plot_files.ts";
 import { projectedSample, scoredDirections } from "./projected_sample.ts";
@@ -43,8 +48,39 @@ export async function runScore(command: ScoreCommand, terminal: Terminal): Promi
     ? undefined
     : await loadTheta(flags.theta, flags.projections, terminal);
   const plots = flags.plot === undefined ? undefined : await PlotDirectory.open(flags.plot);
-  let printed = 0;
+  const engine = await openEngine(flags.backend);
+  try {
+    await scoreFiles(command, terminal, engine, theta, plots);
+  } finally {
+    engine.destroy();
+  }
+}
 
+/**
+ * The engine the command computes on. `--backend webgpu` opens the GPU (no adapter is an
+ * input error, exit 2). Every other value runs on the CPU without asking for a GPU
+ * adapter at all: asking makes Mesa's Vulkan loader print warnings on headless machines,
+ * and the command's stderr carries only its own progress and errors.
+ */
+export async function openEngine(backend: ScoreOptions["backend"]): Promise<PerEngine> {
+  try {
+    return await createEngine({
+      backend: backend === "webgpu" ? "webgpu" : backend === "js" ? "js" : "wasm",
+    });
+  } catch (err) {
+    throw new CliError(`--backend ${backend}: ${(err as Error).message}`);
+  }
+}
+
+async function scoreFiles(
+  command: ScoreCommand,
+  terminal: Terminal,
+  engine: PerEngine,
+  theta: ThetaInput | undefined,
+  plots: PlotDirectory | undefined,
+): Promise<void> {
+  const { flags } = command;
+  let printed = 0;
   for (const path of command.files) {
     const input = await readInput(path, flags.tensor, terminal);
     const sources = sourcesOf(path, input.tensors, flags.layout);
@@ -52,7 +88,7 @@ export async function runScore(command: ScoreCommand, terminal: Terminal): Promi
       const source = sources[index];
       const view = viewOf(tensor, source);
       if (theta !== undefined) checkThetaDim(theta, view, labelOf(source));
-      const result = scoreOne(command, input, index, labelOf(source), view, theta);
+      const result = await scoreOne(engine, command, input, index, labelOf(source), view, theta);
 
       let written: PlotsWritten | undefined;
       if (plots !== undefined) {
@@ -80,22 +116,22 @@ export async function runScore(command: ScoreCommand, terminal: Terminal): Promi
   }
 }
 
-/** Calls score() on one tensor of a file, with progress, naming the tensor in any error. */
-function scoreOne(
+/** Scores one tensor of a file on the engine, with progress, naming the tensor in errors. */
+async function scoreOne(
+  engine: PerEngine,
   command: ScoreCommand,
   input: InputFile,
   index: number,
   label: string,
   view: SampleShape,
   theta: ThetaInput | undefined,
-): ScoreResult {
+): Promise<EngineScoreResult> {
   const { flags } = command;
   const tensor: Tensor = input.tensors[index];
   const options: ScoreOptions = {
     seed: flags.seed,
     sampler: flags.sampler,
     layout: flags.layout,
-    backend: flags.backend,
     perProjection: flags.perProjection,
   };
   if (flags.projections !== undefined) options.projections = flags.projections;
@@ -106,7 +142,7 @@ function scoreOne(
   input.progress.start(`scoring ${label} (${view.samples} samples × ${view.dim} units${which})`);
   let result;
   try {
-    result = score(tensor.data, tensor.shape, options);
+    result = await engine.score(tensor.data, tensor.shape, options);
   } catch (err) {
     throw about(label, err);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ScoreResult } from "../../mod.ts";
+import type { EngineScoreResult as ScoreResult } from "../../mod.ts";
 import { formatNumber, formatTable } from "./table.ts";
 import { labelOf, type TensorSource } from "./tensor_view.ts";
 
