@@ -46,12 +46,17 @@ Deno.test("task: deno task per resolves paths from the caller's directory", asyn
   const dir = await withFiles({ "h.npy": writeNpy(new Float32Array([1, -1, 0.5, 2]), [2, 2]) });
   try {
     await Deno.mkdir(`${dir}/deeper`);
+    // deno task keeps an INIT_CWD it inherits (npm sets one, and `npx deno task test`
+    // runs this file): a user's shell has none, so the child starts without it.
+    const env = Deno.env.toObject();
+    delete env.INIT_CWD;
     const command = new Deno.Command(Deno.execPath(), {
       args: ["task", "--quiet", "--config", CONFIG_PATH, "per", "score", "../h.npy", "--json"],
       cwd: `${dir}/deeper`,
       stdout: "piped",
       stderr: "piped",
-      env: { NO_COLOR: "1" },
+      clearEnv: true,
+      env: { ...env, NO_COLOR: "1" },
     });
     const { code, stdout, stderr } = await command.output();
     const text = new TextDecoder().decode(stdout);
