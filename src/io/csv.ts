@@ -4,6 +4,8 @@
  * @module
  */
 
+// The full specifier (not the import map) lets the CLI and the service run from a URL.
+// deno-lint-ignore no-import-prefix
 import { parse } from "npm:csv-parse@5.6.0/sync";
 import { ReadError } from "./read_error.ts";
 import type { Tensor } from "./tensor.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "npm:@observablehq/plot@0.6.17";
+import { Plot } from "./_plot_library.ts";
 import { normalPdf } from "../math/normal.ts";
 import {
   axisSpan,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import * as Plot from "npm:@observablehq/plot@0.6.17";
+import { Plot } from "./_plot_library.ts";
 import { describe, finiteNumber, plotSize, requiredText, textOption } from "./_validate.ts";
 import { PALETTE, renderSvg, tickFormat } from "./render.ts";
 

@@ -26,8 +26,7 @@
  * @module
  */
 
-import * as Plot from "npm:@observablehq/plot@0.6.17";
-import { parseHTML } from "npm:linkedom@0.18.15";
+import { parseHTML, Plot } from "./_plot_library.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -127,7 +126,7 @@ const LEGEND_CHAR = 6.6;
  * @returns The SVG document as a string, starting with `<svg`.
  * @example
  * ```ts
- * import * as Plot from "npm:@observablehq/plot@0.6.17";
+ * import { Plot } from "./_plot_library.ts";
  * import { renderSvg } from "./render.ts";
  *
  * const svg = renderSvg(
