@@ -17,7 +17,7 @@ import { Hono } from "npm:hono@4.13.23";
 import { cors } from "npm:hono@4.13.23/cors";
 import { BodyBudget } from "./body_budget.ts";
 import type { ServiceConfig } from "./config.ts";
-import { GRAD_TYPES, handleGrad, LOSS_HEADER } from "./grad_handler.ts";
+import { BACKEND_HEADER, GRAD_TYPES, handleGrad, LOSS_HEADER } from "./grad_handler.ts";
 import { HttpError } from "./http_error.ts";
 import { PAGE_CSP, PAGE_HTML } from "./page/page.generated.ts";
 import { bytesResponse, errorResponse, jsonResponse } from "./respond.ts";
@@ -78,7 +78,7 @@ export function createApp(config: ServiceConfig): Hono<Env> {
         origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
         allowMethods: ["GET", "POST", "OPTIONS"],
         allowHeaders: ["Content-Type", "Accept"],
-        exposeHeaders: [LOSS_HEADER, "Retry-After"],
+        exposeHeaders: [LOSS_HEADER, BACKEND_HEADER, "Retry-After"],
         maxAge: 600,
       }),
     );

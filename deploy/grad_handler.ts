@@ -16,6 +16,7 @@ import {
 import { writeNpy } from "../src/io/mod.ts";
 import type { BodyBudget } from "./body_budget.ts";
 import type { Limits } from "./limits.ts";
+import { webgpuEngine } from "./gpu_engine.ts";
 import { callLibrary } from "./library_error.ts";
 import { readComputeRequest } from "./read_request.ts";
 import { definedOptions } from "./request_options.ts";
@@ -30,6 +31,9 @@ export const GRAD_TYPES: readonly string[] = [
 
 /** The header carrying the loss with every gradient, as JavaScript prints the number. */
 export const LOSS_HEADER = "X-PER-Loss";
+
+/** The response header naming the backend that computed the gradient. */
+export const BACKEND_HEADER = "X-PER-Backend";
 
 /**
  * Answers a gradient request. JSON: `{loss, shape, layout, exact, projections?, seed?, grad}`
@@ -77,14 +81,23 @@ export async function handleGrad(
       sampler: o.sampler as Sampler | undefined,
       backend: o.backend as Backend | undefined,
     });
+    const gpu = o.backend === "webgpu" ? await webgpuEngine() : undefined;
+    const onGpu = { ...options, backend: undefined };
     const { loss, grad } = await callLibrary(() =>
-      perLossAndGrad(input.data, input.shape, options)
+      gpu
+        ? gpu.perLossAndGrad(input.data, input.shape, onGpu)
+        : perLossAndGrad(input.data, input.shape, options)
     );
+    const backend = gpu
+      ? gpu.backendFor(input.data, input.shape, onGpu)
+      : options.backend === "js"
+      ? "js"
+      : "wasm";
     const bad = grad.findIndex((g) => !Number.isFinite(g));
     if (!Number.isFinite(loss) || bad >= 0) {
       throw new Error(`the library returned a non-finite ${bad >= 0 ? `grad[${bad}]` : "loss"}`);
     }
-    const headers = { [LOSS_HEADER]: String(loss) };
+    const headers = { [LOSS_HEADER]: String(loss), [BACKEND_HEADER]: backend };
     if (input.responseType !== "application/json") {
       // writeNpy allocates a fresh ArrayBuffer; its declared type is only the wider one.
       const npy = writeNpy(grad, input.shape) as Uint8Array<ArrayBuffer>;
@@ -97,6 +110,7 @@ export async function handleGrad(
       shape: input.shape,
       layout: o.layout ?? "flat",
       exact,
+      backend,
       ...(exact ? {} : { projections: o.thetaRows ?? o.projections ?? 256 }),
       ...(exact || o.theta !== undefined ? {} : { seed: o.seed ?? 0 }),
     };

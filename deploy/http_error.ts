@@ -9,6 +9,7 @@ export type ErrorCode =
   | "bad_request"
   | "invalid_json"
   | "bad_shape"
+  | "backend_unavailable"
   | "non_finite"
   | "payload_too_large"
   | "work_too_large"

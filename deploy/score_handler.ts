@@ -9,6 +9,7 @@ import { type Layout, type Sampler, score, type ScoreOptions } from "../mod.ts";
 import type { Backend } from "../mod.ts";
 import type { BodyBudget } from "./body_budget.ts";
 import type { Limits } from "./limits.ts";
+import { webgpuEngine } from "./gpu_engine.ts";
 import { callLibrary } from "./library_error.ts";
 import { definedOptions } from "./request_options.ts";
 import { readComputeRequest } from "./read_request.ts";
@@ -59,7 +60,12 @@ export async function handleScore(
       backend: o.backend as Backend | undefined,
       perProjection: o.perProjection,
     });
-    const result = await callLibrary(() => score(input.data, input.shape, options));
+    const gpu = o.backend === "webgpu" ? await webgpuEngine() : undefined;
+    const result = await callLibrary(() =>
+      gpu
+        ? gpu.score(input.data, input.shape, { ...options, backend: undefined })
+        : score(input.data, input.shape, options)
+    );
     if (!o.plots) return jsonResponse(200, result);
     const counts = sampleCounts(input.shape, o.layout)!;
     const plots = await scorePlots(input.data, input.shape, o.layout, counts, {
