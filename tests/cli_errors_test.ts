@@ -74,7 +74,10 @@ const COMMAND_LINE: Case[] = [
   [["score", "ok.npy", "--seed", "0x10"], ["--seed", "'0x10'"]],
   [["score", "ok.npy", "--layout", "nwhc"], ["--layout must be flat, nchw or nhwc", "'nwhc'"]],
   [["score", "ok.npy", "--sampler", "sobol"], ["--sampler must be gaussian or orthogonal"]],
-  [["score", "ok.npy", "--backend", "cuda"], ["--backend must be auto, wasm, webgpu or js", "'cuda'"]],
+  [["score", "ok.npy", "--backend", "cuda"], [
+    "--backend must be auto, wasm, webgpu or js",
+    "'cuda'",
+  ]],
   [["grad", "ok.npy", "--out", "g.npy", "--reduction", "max"], ["--reduction must be mean"]],
   [["score", "ok.npy", "--json=yes"], ["--json takes no value"]],
   [["score", "ok.npy", "--seed", "1", "--seed", "2"], ["--seed is given twice"]],
