@@ -53,6 +53,12 @@ export interface PerOptions {
    * `webgpu`: only through createEngine, whose calls are asynchronous.
    */
   backend?: Backend;
+  /**
+   * Where perLossAndGrad writes the gradient: a Float32Array as long as the activations,
+   * returned as `grad`. Without it each call allocates one; a training loop that reuses an
+   * array saves the allocation and the first touch of fresh memory on every step.
+   */
+  gradInto?: Float32Array;
 }
 
 /** Options after validation. */
@@ -67,6 +73,7 @@ export interface ResolvedOptions {
   readonly layout: Layout;
   readonly sampler: Sampler;
   readonly backend: Exclude<Backend, "auto" | "webgpu">;
+  readonly gradInto: Float32Array | undefined;
 }
 
 const KNOWN = new Set([
@@ -77,6 +84,7 @@ const KNOWN = new Set([
   "layout",
   "sampler",
   "backend",
+  "gradInto",
 ]);
 
 /**
@@ -158,5 +166,14 @@ export function resolveOptions(options: PerOptions | undefined, dim: number): Re
     layout,
     sampler,
     backend: backend === "js" ? "js" : "wasm",
+    gradInto: gradIntoOf(o.gradInto),
   };
+}
+
+function gradIntoOf(gradInto: unknown): Float32Array | undefined {
+  if (gradInto === undefined) return undefined;
+  if (!(gradInto instanceof Float32Array)) {
+    throw new TypeError("gradInto must be a Float32Array as long as the activations");
+  }
+  return gradInto;
 }

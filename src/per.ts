@@ -118,12 +118,18 @@ export function prepare(
   checkActivations(h);
   const view = sampleShape(shape, h.length, options?.layout ?? "flat");
   const resolved = resolveOptions(options, view.dim);
+  if (resolved.gradInto && resolved.gradInto.length !== h.length) {
+    throw new RangeError(
+      `gradInto holds ${resolved.gradInto.length} values but the activations ${h.length}`,
+    );
+  }
   return { view, resolved };
 }
 
 /**
  * The kernel request for one call: directions (cached by seed, d, s and sampler) or exact
- * mode, the scale c or c′, and a zeroed gradient. Every backend takes this request.
+ * mode, the scale c or c′, and the gradient array (gradInto, or a new zeroed one). Every
+ * backend takes this request.
  *
  * @param h the activations
  * @param view their sample view (from prepare)
@@ -148,7 +154,7 @@ export function requestFor(
 ): WasmRequest {
   const n = view.samples, d = view.dim;
   const sum = resolved.reduction === "sum";
-  const grad = new Float32Array(withGrad ? h.length : 0);
+  const grad = withGrad ? resolved.gradInto ?? new Float32Array(h.length) : new Float32Array(0);
   if (resolved.mode === "exact") {
     return {
       data: h,
@@ -188,7 +194,7 @@ function computeReference(
   withGrad: boolean,
 ): PerResult {
   const { loss, grad } = referenceOn(h, view, resolved, withGrad);
-  const out = new Float32Array(withGrad ? h.length : 0);
+  const out = withGrad ? resolved.gradInto ?? new Float32Array(h.length) : new Float32Array(0);
   if (grad) scatterRows(grad, 0, view.dim, view, 0, view.samples, out);
   return { loss, grad: out };
 }

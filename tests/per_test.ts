@@ -252,3 +252,29 @@ Deno.test("the batched call shares directions between layers of the same width",
     assertArrayClose(batch[i].grad, expected.grad, GRAD_TOLERANCE, `layer ${i} grad`);
   });
 });
+
+Deno.test("gradInto receives the gradient, and a wrong one is refused", () => {
+  const h = normals(37 * 9, 6);
+  const out = new Float32Array(h.length).fill(NaN);
+  for (
+    const options of [{ seed: 1 }, { projections: Infinity }, { seed: 1, backend: "js" as const }]
+  ) {
+    const expected = perLossAndGrad(h, [37, 9], options);
+    const result = perLossAndGrad(h, [37, 9], { ...options, gradInto: out });
+    assert.equal(result.grad, out, "the same array comes back");
+    assert.deepEqual(out, expected.grad);
+    assert.equal(result.loss, expected.loss);
+  }
+  assertThrowsWith(
+    () => perLossAndGrad(h, [37, 9], { gradInto: new Float32Array(5) }),
+    RangeError,
+    ["gradInto", "5", "333"],
+    "short gradInto",
+  );
+  assertThrowsWith(
+    () => perLossAndGrad(h, [37, 9], { gradInto: new Float64Array(333) as never }),
+    TypeError,
+    ["gradInto", "Float32Array"],
+    "float64 gradInto",
+  );
+});
