@@ -25,7 +25,8 @@ export interface ReadBody {
  * at once, even when the client then sends nothing), and the bytes are counted while they
  * stream, so a chunked body, or a platform that does not enforce the header, cannot slip more
  * than `limits.maxBodyBytes` past. A body that takes longer than `limits.bodyTimeoutMs` to
- * arrive is a 408, so a client trickling bytes holds nothing for long.
+ * arrive is a 408, so a client trickling bytes holds nothing for long. The budget is taken
+ * as bytes arrive, never for the length a header claims.
  *
  * @param request the request
  * @param limits the body limit and deadline
@@ -83,43 +84,34 @@ export async function readBody(
   const reader = request.body.getReader();
   const deadline = Date.now() + limits.bodyTimeoutMs;
   try {
-    if (declared !== undefined) {
-      hold(declared);
-      const bytes = new Uint8Array(declared);
-      let size = 0;
-      for (;;) {
-        const chunk = await readBefore(reader, deadline, limits.bodyTimeoutMs);
-        if (chunk === undefined) break;
-        if (size + chunk.length > declared) {
-          throw new HttpError(
-            400,
-            "bad_request",
-            `the body holds more than the ${declared} bytes its Content-Length declares`,
-          );
-        }
-        bytes.set(chunk, size);
-        size += chunk.length;
-      }
-      if (size !== declared) {
-        throw new HttpError(
-          400,
-          "bad_request",
-          `the body ended after ${size} of the ${declared} bytes its Content-Length declares`,
-        );
-      }
-      return { bytes, release };
-    }
-
-    // No length declared (chunked): count while streaming, and stop at the limit.
+    // Bytes are reserved and kept as they arrive, never for what the header claims: a client
+    // that declares 16 MiB and then trickles (or sends nothing) holds only what it has sent,
+    // so a handful of such clients cannot spend the whole budget and turn everyone else away
+    // with 503 (eight did, when the declared length was reserved and allocated up front).
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
       const chunk = await readBefore(reader, deadline, limits.bodyTimeoutMs);
       if (chunk === undefined) break;
       size += chunk.length;
+      if (declared !== undefined && size > declared) {
+        throw new HttpError(
+          400,
+          "bad_request",
+          `the body holds more than the ${declared} bytes its Content-Length declares`,
+        );
+      }
+      // Without a declared length (chunked) only the limit bounds the count.
       if (size > max) throw tooLarge(`the body holds more than ${max} bytes`, max);
       hold(chunk.length);
       chunks.push(chunk);
+    }
+    if (declared !== undefined && size !== declared) {
+      throw new HttpError(
+        400,
+        "bad_request",
+        `the body ended after ${size} of the ${declared} bytes its Content-Length declares`,
+      );
     }
     const bytes = new Uint8Array(size);
     let at = 0;
