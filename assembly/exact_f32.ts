@@ -1,7 +1,10 @@
 // Exact-mode PER (MATH.md §3): the expectation of f(θ·h) over every direction θ, from
 // the norm of each sample alone, in one pass over the batch.
 //
-// Per sample: r² = ‖h‖² in float64 (h² overflows float32 beyond 1.8e19), then the
+// Per sample: r² = ‖h‖², summed in float32 over chunks of NORM_CHUNK values (two vector
+// accumulators, so the multiply-adds overlap) and added into float64 per chunk: a chunk sum
+// errs by at most about 32 ulp, and the float64 sum adds nothing visible. A row whose
+// squares overflow float32 (|h| > 1.8e19) is summed again wholly in float64. Then the
 // interpolant built by src/math/exact.ts gives
 //   g_d(r)      = √(2/π) · F_loss(t) · √(1 + κ_loss·x)
 //   g_d′(r)/r   = √(2/π)/d · F_grad(t) / √(1 + κ_grad·x)
@@ -9,6 +12,11 @@
 // (degree D, monomials of v = 2(tP − j) − 1 ∈ [−1, 1], lowest power first). The gradient
 // row is c′·(g_d′(r)/r)·h. r² is summed in four partial sums by lane, combined as
 // (p0 + p1) + (p2 + p3), in the SIMD kernel and its scalar twin alike.
+
+import { madd, maddScalar } from "./vector";
+
+/** Values summed in float32 before the sum joins the float64 total. */
+const NORM_CHUNK: i32 = 64;
 
 // @ts-ignore: decorator
 @inline function horner(coefficients: usize, degree: i32, v: f64): f64 {
@@ -40,6 +48,72 @@ let interpolatedGradScale: f64 = 0;
   interpolatedGradScale = sqrt2OverPi / <f64>d * fGrad / Math.sqrt(1 + kappaGrad * x);
 }
 
+/** ‖row‖² of ldh floats (a multiple of 4), four lanes at a time; see the header. */
+// @ts-ignore: decorator
+@inline function squaredNormSimd(row: usize, ldh: i32): f64 {
+  let sumLow = f64x2.splat(0), sumHigh = f64x2.splat(0);
+  for (let j0 = 0; j0 < ldh; j0 += NORM_CHUNK) {
+    const end = min(ldh, j0 + NORM_CHUNK);
+    let even = f32x4.splat(0), odd = f32x4.splat(0);
+    let j = j0;
+    for (; j + 8 <= end; j += 8) {
+      const a = v128.load(row + (<usize>j << 2)), c = v128.load(row + (<usize>j << 2), 16);
+      even = madd(a, a, even);
+      odd = madd(c, c, odd);
+    }
+    if (j < end) {
+      const a = v128.load(row + (<usize>j << 2));
+      even = madd(a, a, even);
+    }
+    const chunk = f32x4.add(even, odd);
+    sumLow = f64x2.add(sumLow, f64x2.promote_low_f32x4(chunk));
+    sumHigh = f64x2.add(sumHigh, f64x2.promote_low_f32x4(i32x4.shuffle(chunk, chunk, 2, 3, 2, 3)));
+  }
+  const r2 = (f64x2.extract_lane(sumLow, 0) + f64x2.extract_lane(sumLow, 1)) +
+    (f64x2.extract_lane(sumHigh, 0) + f64x2.extract_lane(sumHigh, 1));
+  return r2 < Infinity ? r2 : squaredNormF64(row, ldh);
+}
+
+/** Scalar twin of squaredNormSimd: each lane's sums in the same order. */
+// @ts-ignore: decorator
+@inline function squaredNormScalar(row: usize, ldh: i32): f64 {
+  let sum0: f64 = 0, sum1: f64 = 0, sum2: f64 = 0, sum3: f64 = 0;
+  for (let j0 = 0; j0 < ldh; j0 += NORM_CHUNK) {
+    const end = min(ldh, j0 + NORM_CHUNK);
+    for (let lane = 0; lane < 4; lane++) {
+      let even: f32 = 0, odd: f32 = 0;
+      let j = j0;
+      for (; j + 8 <= end; j += 8) {
+        const a = load<f32>(row + (<usize>(j + lane) << 2));
+        const c = load<f32>(row + (<usize>(j + 4 + lane) << 2));
+        even = maddScalar(a, a, even);
+        odd = maddScalar(c, c, odd);
+      }
+      if (j < end) {
+        const a = load<f32>(row + (<usize>(j + lane) << 2));
+        even = maddScalar(a, a, even);
+      }
+      const chunk = <f64>(even + odd);
+      if (lane == 0) sum0 += chunk;
+      else if (lane == 1) sum1 += chunk;
+      else if (lane == 2) sum2 += chunk;
+      else sum3 += chunk;
+    }
+  }
+  const r2 = (sum0 + sum1) + (sum2 + sum3);
+  return r2 < Infinity ? r2 : squaredNormF64(row, ldh);
+}
+
+/** ‖row‖² summed in float64 throughout, for rows whose squares overflow float32. */
+function squaredNormF64(row: usize, ldh: i32): f64 {
+  let sum: f64 = 0;
+  for (let j = 0; j < ldh; j++) {
+    const v = <f64>load<f32>(row + (<usize>j << 2));
+    sum += v * v;
+  }
+  return sum;
+}
+
 /** Gradient row = scale·h. Scales too small for float32 take a float64 path per value. */
 // @ts-ignore: decorator
 @inline function scaleRowScalar(h: usize, grad: usize, count: i32, scale: f64): void {
@@ -68,16 +142,7 @@ export function exact_f32_simd(
   const rowBytes = <usize>ldh << 2;
   for (let i = 0; i < n; i++) {
     const row = h + <usize>i * rowBytes;
-    let sumLow = f64x2.splat(0), sumHigh = f64x2.splat(0);
-    for (let j = 0; j < ldh; j += 4) {
-      const v = v128.load(row + (<usize>j << 2));
-      const low = f64x2.promote_low_f32x4(v);
-      const high = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
-      sumLow = f64x2.add(sumLow, f64x2.mul(low, low));
-      sumHigh = f64x2.add(sumHigh, f64x2.mul(high, high));
-    }
-    const r2 = (f64x2.extract_lane(sumLow, 0) + f64x2.extract_lane(sumLow, 1)) +
-      (f64x2.extract_lane(sumHigh, 0) + f64x2.extract_lane(sumHigh, 1));
+    const r2 = squaredNormSimd(row, ldh);
     interpolate(r2, d, table, pieces, degree, b, kappaLoss, kappaGrad);
     loss += interpolatedLoss;
     if (!withGrad) continue;
@@ -104,15 +169,8 @@ export function exact_f32_scalar(
   const rowBytes = <usize>ldh << 2;
   for (let i = 0; i < n; i++) {
     const row = h + <usize>i * rowBytes;
-    let sum0: f64 = 0, sum1: f64 = 0, sum2: f64 = 0, sum3: f64 = 0;
-    for (let j = 0; j < ldh; j += 4) {
-      const v0 = <f64>load<f32>(row + (<usize>j << 2));
-      const v1 = <f64>load<f32>(row + (<usize>j << 2), 4);
-      const v2 = <f64>load<f32>(row + (<usize>j << 2), 8);
-      const v3 = <f64>load<f32>(row + (<usize>j << 2), 12);
-      sum0 += v0 * v0; sum1 += v1 * v1; sum2 += v2 * v2; sum3 += v3 * v3;
-    }
-    interpolate((sum0 + sum1) + (sum2 + sum3), d, table, pieces, degree, b, kappaLoss, kappaGrad);
+    const r2 = squaredNormScalar(row, ldh);
+    interpolate(r2, d, table, pieces, degree, b, kappaLoss, kappaGrad);
     loss += interpolatedLoss;
     if (withGrad) {
       scaleRowScalar(row, grad + <usize>i * rowBytes, ldh, gradScale * interpolatedGradScale);

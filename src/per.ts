@@ -47,6 +47,7 @@ const kernels: KernelInstance = await instantiateKernels(defaultVariant, true);
 /** Threads the synchronous API may use; the pool starts at the first call large enough. */
 let threadSetting = defaultThreads();
 let pool: ThreadPool | undefined | null = null;
+let poolsMade = 0;
 
 function defaultThreads(): number {
   const cores = globalThis.navigator?.hardwareConcurrency;
@@ -56,7 +57,12 @@ function defaultThreads(): number {
 function poolForCalls(): ThreadPool | undefined {
   if (pool === null) {
     pool = threadSetting > 1
-      ? ThreadPool.create(kernels, kernels.module, threadSetting, kernels.controlBlock)
+      ? ThreadPool.create(
+        kernels,
+        kernels.module,
+        threadSetting,
+        kernels.controlBlockFor(poolsMade++),
+      )
       : undefined;
   }
   return pool;

@@ -161,6 +161,9 @@ export interface KernelExports {
 }
 
 const PAGE = 65536;
+
+/** Control blocks reserved for successive thread pools (see KernelInstance.controlBlock). */
+const CONTROL_BLOCKS = 8;
 const MAX_PAGES = 65536;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -227,7 +230,11 @@ export class KernelInstance {
   readonly exports: KernelExports;
   /** The instance's linear memory. */
   readonly memory: WebAssembly.Memory;
-  /** Bytes reserved after the static data for the thread pool's control block. */
+  /**
+   * Where the thread pools' control blocks start, CONTROL_BLOCKS of them after the static
+   * data: each new pool takes the next (controlBlockFor), so workers of a pool just
+   * replaced, still waking up to stop, never read a block a newer pool has reset.
+   */
   readonly controlBlock: number;
   /** First free byte: after the static data and the control block. */
   readonly heapBase: number;
@@ -251,8 +258,13 @@ export class KernelInstance {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.controlBlock = align(this.exports.heap_base(), 64);
-    this.heapBase = this.controlBlock + align(CONTROL_BYTES, 64);
+    this.heapBase = this.controlBlock + CONTROL_BLOCKS * align(CONTROL_BYTES, 64);
     this.ensure(this.heapBase);
+  }
+
+  /** The control block of the `generation`-th pool made on this instance. */
+  controlBlockFor(generation: number): number {
+    return this.controlBlock + (generation % CONTROL_BLOCKS) * align(CONTROL_BYTES, 64);
   }
 
   /** Float32 view of the whole memory, current after any growth. */
