@@ -17,6 +17,7 @@ import { writeNpy } from "../src/io/mod.ts";
 import type { BodyBudget } from "./body_budget.ts";
 import type { Limits } from "./limits.ts";
 import { webgpuEngine } from "./gpu_engine.ts";
+import { assertFiniteResult } from "./finite_result.ts";
 import { callLibrary } from "./library_error.ts";
 import { readComputeRequest } from "./read_request.ts";
 import { definedOptions } from "./request_options.ts";
@@ -93,10 +94,7 @@ export async function handleGrad(
       : options.backend === "js"
       ? "js"
       : "wasm";
-    const bad = grad.findIndex((g) => !Number.isFinite(g));
-    if (!Number.isFinite(loss) || bad >= 0) {
-      throw new Error(`the library returned a non-finite ${bad >= 0 ? `grad[${bad}]` : "loss"}`);
-    }
+    assertFiniteResult({ loss, grad }, input.data, "perLossAndGrad()");
     const headers = { [LOSS_HEADER]: String(loss), [BACKEND_HEADER]: backend };
     if (input.responseType !== "application/json") {
       // writeNpy allocates a fresh ArrayBuffer; its declared type is only the wider one.

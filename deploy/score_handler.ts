@@ -10,6 +10,7 @@ import type { Backend } from "../mod.ts";
 import type { BodyBudget } from "./body_budget.ts";
 import type { Limits } from "./limits.ts";
 import { webgpuEngine } from "./gpu_engine.ts";
+import { assertFiniteResult } from "./finite_result.ts";
 import { callLibrary } from "./library_error.ts";
 import { definedOptions } from "./request_options.ts";
 import { readComputeRequest } from "./read_request.ts";
@@ -66,6 +67,7 @@ export async function handleScore(
         ? gpu.score(input.data, input.shape, { ...options, backend: undefined })
         : score(input.data, input.shape, options)
     );
+    assertFiniteResult(result, input.data, "score()");
     if (!o.plots) return jsonResponse(200, result);
     const counts = sampleCounts(input.shape, o.layout)!;
     const plots = await scorePlots(input.data, input.shape, o.layout, counts, {
