@@ -18,7 +18,17 @@
 import { createApp } from "./app.ts";
 import { configFromEnv } from "./config.ts";
 
-const app = createApp(configFromEnv((name) => Deno.env.get(name)));
+const app = createApp(configOrExit());
+
+/** The configuration from the environment; a bad variable is one line on stderr, exit 2. */
+function configOrExit(): ReturnType<typeof configFromEnv> {
+  try {
+    return configFromEnv((name) => Deno.env.get(name));
+  } catch (error) {
+    console.error(`per service: ${(error as Error).message}`);
+    Deno.exit(2);
+  }
+}
 
 /** The service: `fetch` answers one request. */
 export default {

@@ -212,27 +212,21 @@ export function normalizeDirections(
   const out = new Float32Array(theta.length);
   const row = new Float64Array(d);
   for (let k = 0; k < s; k++) {
-    let sum = 0;
+    let largest = 0;
     for (let j = 0; j < d; j++) {
       const value = theta[k * d + j];
       if (!Number.isFinite(value)) {
         throw new RangeError(`theta row ${k} has the non-finite value ${value} at column ${j}`);
       }
       row[j] = value;
-      sum += value * value;
+      largest = Math.max(largest, Math.abs(value));
     }
-    if (sum === 0) {
+    if (largest === 0) {
       const shown = d <= 8 ? `[${Array.from(row).join(", ")}]` : `all ${d} values 0`;
       throw new RangeError(`theta row ${k} is zero (${shown}): a direction needs a length`);
     }
-    if (!Number.isFinite(sum)) {
-      // Scale down first: the squares overflowed but the direction is well defined.
-      let largest = 0;
-      for (let j = 0; j < d; j++) largest = Math.max(largest, Math.abs(row[j]));
-      for (let j = 0; j < d; j++) row[j] /= largest;
-      sum = 0;
-      for (let j = 0; j < d; j++) sum += row[j] * row[j];
-    }
+    // Scaled by its largest entry first, a row's squares neither overflow nor underflow.
+    for (let j = 0; j < d; j++) row[j] /= largest;
     writeUnit(row, 0, d, out, k * d);
   }
   return out;

@@ -22,6 +22,7 @@ import {
   prepare,
   requestFor,
 } from "./per.ts";
+import { assertFiniteResult } from "./finite.ts";
 import { score, type ScoreOptions, type ScoreResult } from "./score.ts";
 
 /** A backend an engine call runs on. */
@@ -287,6 +288,7 @@ class Engine implements PerEngine {
     }
     const request = requestFor(h, plan.view, plan.resolved, withGrad);
     const loss = await this.#gpu!.run(request);
+    assertFiniteResult(loss, "loss", h, plan.view);
     return { loss, grad: request.grad! };
   }
 }

@@ -122,7 +122,9 @@ export function resolveOptions(options: PerOptions | undefined, dim: number): Re
     );
   }
   if (backend !== "auto" && backend !== "wasm" && backend !== "js") {
-    throw new RangeError(`backend must be "auto", "wasm" or "js", got ${String(backend)}`);
+    throw new RangeError(
+      `backend must be "auto", "wasm", "webgpu" or "js", got ${String(backend)}`,
+    );
   }
   const seed = checkSeed(o.seed ?? 0);
   const layout = o.layout ?? "flat";

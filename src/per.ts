@@ -8,7 +8,7 @@ import { referenceExact, referenceMonteCarlo } from "./backends/reference.ts";
 import { type KernelKind, WasmBackend, type WasmRequest } from "./backends/wasm.ts";
 import { ThreadPool } from "./kernels/thread_pool.ts";
 import { directions, normalizeDirections } from "./directions.ts";
-import { assertFloat32Finite } from "./finite.ts";
+import { assertFiniteResult, assertFloat32Finite } from "./finite.ts";
 import {
   defaultVariant,
   instantiateKernels,
@@ -187,6 +187,7 @@ function compute(
   if (resolved.backend === "js") return computeReference(h, view, resolved, withGrad);
   const request = requestFor(h, view, resolved, withGrad);
   const loss = (kernels === "simd" ? backend : scalarBackend).run(request);
+  assertFiniteResult(loss, "loss", h, view);
   return { loss, grad: request.grad! };
 }
 
@@ -322,6 +323,13 @@ export function perLossAndGradBatch(
       requestFor(layers[index].h, view, resolved, true)
     );
     const losses = backend.runBatch(requests);
+    losses.forEach((loss, i) => {
+      try {
+        assertFiniteResult(loss, "loss", layers[i].h, prepared[i].view);
+      } catch (error) {
+        throw relabel(error, i);
+      }
+    });
     return losses.map((loss, i) => ({ loss, grad: requests[i].grad! }));
   }
   // A layer on the js backend: one call per layer.

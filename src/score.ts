@@ -9,7 +9,7 @@
 import { slicedTermsReference } from "./backends/reference_score.ts";
 import { slicedTermsWasm } from "./backends/wasm_score.ts";
 import { directions, normalizeDirections, type Sampler } from "./directions.ts";
-import { assertFloat32Finite } from "./finite.ts";
+import { assertFiniteResult, assertFloat32Finite } from "./finite.ts";
 import { gatherRows, type Layout, type SampleShape, sampleShape } from "./layout.ts";
 import type { Backend } from "./options.ts";
 import { perKernels, perLoss } from "./per.ts";
@@ -121,7 +121,9 @@ export function score(
     );
   }
   if (options.backend !== undefined && !["auto", "wasm", "js"].includes(options.backend)) {
-    throw new RangeError(`backend must be "auto", "wasm" or "js", got ${options.backend}`);
+    throw new RangeError(
+      `backend must be "auto", "wasm", "webgpu" or "js", got ${options.backend}`,
+    );
   }
 
   const quantiles = quantileTable(view.samples);
@@ -151,6 +153,7 @@ export function score(
     deadFraction: stats.deadFraction,
     covDistance: stats.covDistance,
   };
+  for (const key of ["per", "sw1", "sw2"] as const) assertFiniteResult(result[key], key, h, view);
   if (options.perProjection) {
     result.perProjection = {
       per: Array.from(terms.per),

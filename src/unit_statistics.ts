@@ -71,9 +71,11 @@ export function unitStatistics(
   });
   const std = variance.map((v) => Math.sqrt(v / n));
   const dead = live.reduce((sum, v) => sum + (v ? 0 : 1), 0);
-  const distance = kernels
+  let distance = kernels
     ? covarianceDistanceWasm(h, view, mean, variance, kernels)
     : covarianceDistanceReference(h, view, mean);
+  // Centered values beyond 1.8e19 overflow the float32 products: redo it in float64.
+  if (!Number.isFinite(distance)) distance = covarianceDistanceReference(h, view, mean);
   return { mean, std, deadFraction: dead / d, covDistance: distance / d };
 }
 

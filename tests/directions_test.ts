@@ -103,7 +103,9 @@ Deno.test("bad arguments to directions and normalizeDirections", () => {
     ["theta row 1", "Infinity"],
     "infinite entry",
   );
-  // Huge but finite rows are normalized without overflow.
+  // Huge and tiny rows are normalized without overflow or underflow.
   const big = normalizeDirections([3e200, 4e200], 2);
   assert.ok(Math.abs(big[0] - 0.6) < 1e-7 && Math.abs(big[1] - 0.8) < 1e-7);
+  const tiny = normalizeDirections([3e-300, -4e-300, 1e-320, 0], 2);
+  assert.deepEqual(Array.from(tiny), [Math.fround(0.6), Math.fround(-0.8), 1, 0]);
 });

@@ -278,3 +278,24 @@ Deno.test("gradInto receives the gradient, and a wrong one is refused", () => {
     "float64 gradInto",
   );
 });
+
+Deno.test("activations whose projections overflow float32 are an error naming the sample", () => {
+  const h = new Float32Array([1, 2, 3e38, 3e38, -1, 0.5]);
+  for (const run of [perLoss, perLossAndGrad]) {
+    assertThrowsWith(
+      () => run(h, [3, 2], { seed: 1 }),
+      RangeError,
+      ["loss overflows", "sample 1", "float32"],
+      run.name,
+    );
+  }
+  assertThrowsWith(
+    () => perLossAndGradBatch([{ h: new Float32Array(4), shape: [2, 2] }, { h, shape: [3, 2] }]),
+    RangeError,
+    ["layer 1", "sample 1"],
+    "batch",
+  );
+  // The exact mode sums norms in float64 and the js backend computes in float64: no limit.
+  assert.ok(Number.isFinite(perLoss(h, [3, 2], { projections: Infinity })));
+  assert.ok(Number.isFinite(perLoss(h, [3, 2], { backend: "js" })));
+});

@@ -231,3 +231,13 @@ Deno.test("the covariance distance matches float64 on all three paths of its com
     assertRelative(wasm.covDistance, js.covDistance, 1e-6, `(${n}, ${d}) covariance distance`);
   }
 });
+
+Deno.test("score(): overflowing projections are an error; a huge spread keeps a finite covariance", () => {
+  const h = new Float32Array([1, 2, 3e38, 3e38, -1, 0.5]);
+  assertThrowsWith(() => score(h, [3, 2]), RangeError, ["overflows", "sample 1"], "3e38");
+  // Spread 6e19 within one unit: float32 products overflow, the float64 fallback does not.
+  const wide = new Float32Array([3e19, -3e19, -3e19, 3e19, 3, 4]);
+  const result = score(wide, [3, 2]);
+  const reference = score(wide, [3, 2], { backend: "js" });
+  assertRelative(result.covDistance, reference.covDistance, 1e-6, "covariance distance");
+});
