@@ -168,6 +168,7 @@ class Engine implements PerEngine {
   }
 
   backendFor(h: Activations, shape: readonly number[], options?: PerOptions): EngineBackend {
+    this.#alive();
     return this.#plan(h, shape, options).backend;
   }
 
@@ -287,7 +288,14 @@ class Engine implements PerEngine {
         : { loss: perLoss(h, shape, plan.cpuOptions), grad: new Float32Array(0) };
     }
     const request = requestFor(h, plan.view, plan.resolved, withGrad);
-    const loss = await this.#gpu!.run(request);
+    let loss: number;
+    try {
+      loss = await this.#gpu!.run(request);
+    } catch (error) {
+      // A call in flight when destroy() freed its buffers fails inside WebGPU; say why.
+      this.#alive();
+      throw error;
+    }
     assertFiniteResult(loss, "loss", h, plan.view);
     return { loss, grad: request.grad! };
   }
