@@ -93,7 +93,7 @@ async function startServer(): Promise<{ url: string; stop: () => Promise<void> }
     stderr: "piped",
   }).spawn();
   let text = "";
-  const drain = (stream: ReadableStream<Uint8Array>) =>
+  const drain = (stream: ReadableStream<Uint8Array<ArrayBuffer>>) =>
     stream.pipeThrough(new TextDecoderStream()).pipeTo(
       new WritableStream({
         write(chunk) {

@@ -57,7 +57,7 @@ for (const entry of ENTRIES) {
     }).spawn();
     // Both streams are collected: where "Listening on" goes differs between entries.
     const output: string[] = [];
-    const collect = (stream: ReadableStream<Uint8Array>) =>
+    const collect = (stream: ReadableStream<Uint8Array<ArrayBuffer>>) =>
       stream.pipeThrough(new TextDecoderStream()).pipeTo(
         new WritableStream({ write: (text) => void output.push(text) }),
       );
