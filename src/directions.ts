@@ -24,6 +24,7 @@
  * @module
  */
 
+import { describeValue } from "./describe.ts";
 import { philox4x32 } from "./philox.ts";
 
 /** How random directions are drawn. */
@@ -51,10 +52,28 @@ function rawGaussian(seed: number, d: number, k: number, out: Float64Array, offs
   }
 }
 
+/**
+ * The most direction values (s·d) a call may ask for: the kernels keep two packed copies
+ * of the s×d float32 directions in WebAssembly memory, which ends at 4 GiB.
+ */
+export const MAX_DIRECTION_VALUES = 2 ** 27;
+
+/** Throws when s·d is beyond MAX_DIRECTION_VALUES, before anything is allocated. */
+export function checkDirectionValues(s: number, d: number): void {
+  if (s * d > MAX_DIRECTION_VALUES) {
+    throw new RangeError(
+      `projections × dimension is ${s} × ${d} = ${s * d}, more than the ` +
+        `${MAX_DIRECTION_VALUES} direction values the kernels can hold (2^27)`,
+    );
+  }
+}
+
 /** Checks a seed: an integer in [0, 2^53). */
 export function checkSeed(seed: number): number {
   if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`seed must be an integer from 0 to 2^53 - 1, got ${String(seed)}`);
+    throw new RangeError(
+      `seed must be an integer from 0 to 2^53 - 1, got ${describeValue(seed)}`,
+    );
   }
   return seed;
 }
@@ -85,11 +104,12 @@ export function directions(
   sampler: Sampler = "gaussian",
 ): Float32Array {
   if (!Number.isSafeInteger(d) || d < 1) {
-    throw new RangeError(`dimension must be a positive integer, got ${String(d)}`);
+    throw new RangeError(`dimension must be a positive integer, got ${describeValue(d)}`);
   }
   if (!Number.isSafeInteger(s) || s < 1) {
-    throw new RangeError(`projections must be a positive integer, got ${String(s)}`);
+    throw new RangeError(`projections must be a positive integer, got ${describeValue(s)}`);
   }
+  checkDirectionValues(s, d);
   checkSeed(seed);
   if (sampler !== "gaussian" && sampler !== "orthogonal") {
     throw new RangeError(`sampler must be "gaussian" or "orthogonal", got ${String(sampler)}`);
@@ -215,6 +235,11 @@ export function normalizeDirections(
     let largest = 0;
     for (let j = 0; j < d; j++) {
       const value = theta[k * d + j];
+      if (typeof value !== "number") {
+        throw new TypeError(
+          `theta row ${k} holds ${describeValue(value)} at column ${j}, not a number`,
+        );
+      }
       if (!Number.isFinite(value)) {
         throw new RangeError(`theta row ${k} has the non-finite value ${value} at column ${j}`);
       }

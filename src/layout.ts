@@ -10,6 +10,8 @@
  * @module
  */
 
+import { describeValue } from "./describe.ts";
+
 /** How the dimensions of the activations map to samples and units. */
 export type Layout = "flat" | "nchw" | "nhwc";
 
@@ -57,14 +59,16 @@ export function sampleShape(
   }
   if (!Array.isArray(shape)) throw new TypeError("shape must be an array of dimensions");
   if (shape.length === 0) throw new RangeError("shape [] has no dimensions");
-  shape.forEach((size, axis) => {
+  // An index loop, not forEach: a shape with holes ([, 50]) must not skip them.
+  for (let axis = 0; axis < shape.length; axis++) {
+    const size = shape[axis];
     if (typeof size !== "number" || !Number.isSafeInteger(size) || size <= 0) {
       throw new RangeError(
-        `shape[${axis}] is ${String(size)}: every dimension must be a positive integer` +
-          ` (shape ${describe(shape)})`,
+        `shape[${axis}] is ${describeValue(size)}: every dimension must be a positive ` +
+          `integer (shape ${describe(shape)})`,
       );
     }
-  });
+  }
   const product = shape.reduce((a, b) => a * b, 1);
   if (product !== length) {
     throw new RangeError(
@@ -96,7 +100,10 @@ export function sampleShape(
 }
 
 function describe(shape: readonly unknown[]): string {
-  return `[${shape.map(String).join(", ")}]`;
+  return `[${
+    Array.from(shape, (v) => typeof v === "string" ? JSON.stringify(v) : String(v))
+      .join(", ")
+  }]`;
 }
 
 /**

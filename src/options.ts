@@ -5,7 +5,8 @@
  * @module
  */
 
-import { checkSeed, type Sampler } from "./directions.ts";
+import { checkDirectionValues, checkSeed, type Sampler } from "./directions.ts";
+import { describeValue } from "./describe.ts";
 import type { Layout } from "./layout.ts";
 
 /**
@@ -102,7 +103,9 @@ const KNOWN = new Set([
  */
 export function resolveOptions(options: PerOptions | undefined, dim: number): ResolvedOptions {
   const o = options ?? {};
-  if (typeof o !== "object") throw new TypeError("options must be an object");
+  if (typeof o !== "object" || Array.isArray(o)) {
+    throw new TypeError("options must be an object such as { projections: 256 }");
+  }
   for (const key of Object.keys(o)) {
     if (!KNOWN.has(key)) throw new TypeError(`unknown option "${key}"`);
   }
@@ -135,7 +138,7 @@ export function resolveOptions(options: PerOptions | undefined, dim: number): Re
     (projections !== Infinity && (!Number.isSafeInteger(projections) || projections < 1))
   ) {
     throw new RangeError(
-      `projections must be a positive integer or Infinity, got ${String(projections)}`,
+      `projections must be a positive integer or Infinity, got ${describeValue(projections)}`,
     );
   }
   if (o.theta !== undefined) {
@@ -159,6 +162,7 @@ export function resolveOptions(options: PerOptions | undefined, dim: number): Re
     }
     projections = rows;
   }
+  if (projections !== Infinity) checkDirectionValues(projections, dim);
   return {
     mode: projections === Infinity ? "exact" : "monteCarlo",
     projections,

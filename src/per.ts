@@ -8,6 +8,7 @@ import { referenceExact, referenceMonteCarlo } from "./backends/reference.ts";
 import { type KernelKind, WasmBackend, type WasmRequest } from "./backends/wasm.ts";
 import { ThreadPool } from "./kernels/thread_pool.ts";
 import { directions, normalizeDirections } from "./directions.ts";
+import { describeValue } from "./describe.ts";
 import { assertFiniteResult, assertFloat32Finite } from "./finite.ts";
 import {
   defaultVariant,
@@ -43,6 +44,9 @@ export interface PerLayer {
 // compiles asynchronously, so import waits for it; no call ever compiles). Its memory is
 // shared where the runtime allows, so a thread pool can join it for large calls.
 const kernels: KernelInstance = await instantiateKernels(defaultVariant, true);
+
+/** Most threads setThreads accepts: each worker holds its own instance of the kernels. */
+const MAX_THREADS = 64;
 
 /** Threads the synchronous API may use; the pool starts at the first call large enough. */
 let threadSetting = defaultThreads();
@@ -415,8 +419,10 @@ export function perKernels(): KernelInstance {
  * ```
  */
 export function setThreads(threads: number): void {
-  if (!Number.isSafeInteger(threads) || threads < 1) {
-    throw new RangeError(`threads must be a positive integer, got ${String(threads)}`);
+  if (!Number.isSafeInteger(threads) || threads < 1 || threads > MAX_THREADS) {
+    throw new RangeError(
+      `threads must be an integer from 1 to ${MAX_THREADS}, got ${describeValue(threads)}`,
+    );
   }
   if (threads === threadSetting) return;
   pool?.terminate();

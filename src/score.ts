@@ -9,6 +9,7 @@
 import { slicedTermsReference } from "./backends/reference_score.ts";
 import { slicedTermsWasm } from "./backends/wasm_score.ts";
 import { directions, normalizeDirections, type Sampler } from "./directions.ts";
+import { describeValue } from "./describe.ts";
 import { assertFiniteResult, assertFloat32Finite } from "./finite.ts";
 import { gatherRows, type Layout, type SampleShape, sampleShape } from "./layout.ts";
 import type { Backend } from "./options.ts";
@@ -105,8 +106,13 @@ export function score(
   if (!(h instanceof Float32Array || h instanceof Float64Array)) {
     throw new TypeError("activations must be a Float32Array or Float64Array");
   }
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("options must be an object");
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError("options must be an object such as { projections: 256 }");
+  }
+  if (options.perProjection !== undefined && typeof options.perProjection !== "boolean") {
+    throw new TypeError(
+      `perProjection must be true or false, got ${describeValue(options.perProjection)}`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new TypeError(`unknown option "${key}"`);
@@ -180,7 +186,9 @@ function directionsOf(
   }
   const s = options.projections ?? 256;
   if (!Number.isSafeInteger(s) || s < 1) {
-    throw new RangeError(`projections must be a positive integer for score(), got ${s}`);
+    throw new RangeError(
+      `projections must be a positive integer for score(), got ${describeValue(s)}`,
+    );
   }
   const sampler = options.sampler ?? "gaussian";
   return { theta: directions(d, s, seed, sampler), seed, origin: sampler };

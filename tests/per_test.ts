@@ -10,6 +10,8 @@ import {
   perLossAndGradBatch,
   type PerOptions,
   perReference,
+  score,
+  setThreads,
 } from "../mod.ts";
 import { perLossAndGradScalar } from "../src/per.ts";
 import {
@@ -212,6 +214,19 @@ Deno.test("bad arguments and options are specific errors", () => {
     [() => perLoss(h, [2, 3], { layout: "chw" as "flat" }), RangeError, ["layout", "chw"]],
     [() => perLoss(h, [2, 3], { projection: 3 } as PerOptions), TypeError, ["projection"]],
     [() => perLoss(h, [1, 2, 3]), RangeError, ["rank 3", "flat"]],
+    // deno-lint-ignore no-sparse-arrays
+    [() => perLoss(h, [, 6] as never), RangeError, ["shape[0] is undefined"]],
+    [() => perLoss(h, ["2", 3] as never), RangeError, ['shape[0] is "2" (a string)']],
+    [() => perLoss(h, [2, 3], { seed: "3" as never }), RangeError, ['"3" (a string)']],
+    [() => perLoss(h, [2, 3], [] as never), TypeError, ["options must be an object"]],
+    [
+      () => perLoss(h, [2, 3], { projections: 1e8 }),
+      RangeError,
+      ["projections × dimension is 100000000 × 3", "2^27"],
+    ],
+    [() => perLoss(h, [2, 3], { theta: [1, "0", 0] as never }), TypeError, ['"0" (a string)']],
+    [() => setThreads(65), RangeError, ["threads", "64", "65"]],
+    [() => score(h, [2, 3], { perProjection: "yes" as never }), TypeError, ["perProjection"]],
   ];
   cases.forEach(([fn, type, mentions], i) => assertThrowsWith(fn, type, mentions, `case ${i}`));
 });
