@@ -174,7 +174,7 @@ Deno.test("errors: results printed before a bad tensor stay printed", async () =
     const run = await runCli(["score", "ok.npy", "two.safetensors", "--json"], dir);
     assert.equal(run.code, 2);
     const lines = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
-    assert.deepEqual(lines.map((l) => [l.file, l.tensor]), [["ok.npy", null], [
+    assert.deepEqual(lines.map((l) => [l.file, l.tensor]), [["ok.npy", undefined], [
       "two.safetensors",
       "x",
     ]]);

@@ -86,16 +86,16 @@ export async function runGrad(command: GradCommand, terminal: Terminal): Promise
   const projections = flags.exact ? null : theta?.rows ?? flags.projections ?? 256;
   const directions = theta !== undefined ? "theta" : flags.sampler;
   if (flags.json) {
+    // Keys that do not apply (the tensor name outside safetensors; directions, their count
+    // and seed in exact mode) are left out rather than written as null.
     const record = {
       file,
-      tensor: source.tensor,
+      ...(source.tensor === null ? {} : { tensor: source.tensor }),
       shape: tensor.shape,
       samples: view.samples,
       dim: view.dim,
       mode: flags.exact ? "exact" : "monteCarlo",
-      projections,
-      seed: flags.seed,
-      directions: flags.exact ? null : directions,
+      ...(flags.exact ? {} : { projections, seed: flags.seed, directions }),
       reduction: flags.reduction,
       layout: flags.layout,
       backend,

@@ -51,7 +51,10 @@ export function scoreRecord(
   result: ScoreResult,
   exact: boolean,
 ): Record<string, unknown> {
-  const record: Record<string, unknown> = { file: source.file, tensor: source.tensor };
+  // `tensor` only where the file names its tensors (safetensors): no null in the output.
+  const record: Record<string, unknown> = source.tensor === null
+    ? { file: source.file }
+    : { file: source.file, tensor: source.tensor };
   for (const [key, value] of Object.entries(result)) {
     if (key === "per" && exact) {
       record.per = result.perExact;
