@@ -11,12 +11,13 @@ import { HttpError } from "./http_error.ts";
  * Throws a 422 when `result` holds a number that is not finite, naming where and the largest
  * activation.
  *
- * Finite activations can still overflow in the kernels, which compute in float32: squares in
- * the covariance pass 3.4e38 once values pass about 1.8e19, and a projection of values near
- * the float32 maximum can exceed it (measured: score() reported covDistance Infinity for
- * values of 1e20, and perLoss Infinity for values of 3e38). Such a request is well formed
- * but cannot be scored; answering 500 would blame the service, and answering the numbers
- * would print `null` or fail.
+ * Finite activations can overflow in kernels that compute in float32. The library now refuses
+ * projections that overflow (a RangeError, answered 422 by library_error.ts) and forms the
+ * covariance in float64 where float32 would overflow; before it did, score() reported
+ * covDistance Infinity for values of 1e20 and perLoss Infinity for 3e38, and the service
+ * answered those well-formed requests with 500. This check stays as the last word on every
+ * result, whichever backend computed it: a non-finite number is the request's 422, never a
+ * 500 and never a `null` in the answer.
  *
  * @param result what the library returned: numbers, arrays and typed arrays of numbers, and
  *   objects of those

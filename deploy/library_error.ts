@@ -7,8 +7,11 @@
 import { HttpError } from "./http_error.ts";
 
 // The library names a bad value as `activations[5] is Infinity` (or a float64 value outside
-// the float32 range) and a bad direction as `theta row 2 has the non-finite value ...`.
-const NON_FINITE = /^activations\[\d+\] is |^theta row \d+ has the non-finite value /;
+// the float32 range), a bad direction as `theta row 2 has the non-finite value ...`, and
+// finite values too large for the float32 kernels as `the loss overflows: sample 0 has norm
+// 4.243e+38, ...`: each is a well-formed request whose numbers cannot be computed with.
+const NON_FINITE =
+  /^activations\[\d+\] is |^theta row \d+ has the non-finite value |^the \w+ overflows: /;
 
 // RangeErrors that V8 itself throws say the service ran out of something, not that the
 // request was malformed.
@@ -18,8 +21,9 @@ const ENGINE = new RegExp(
 );
 
 /**
- * Turns what score() or perLossAndGrad() threw into an HttpError: a NaN or infinite value is
- * 422 (the request was well formed but its numbers cannot be scored), any other RangeError of
+ * Turns what score() or perLossAndGrad() threw into an HttpError: a NaN or infinite value, or
+ * values whose projections overflow float32, is 422 (the request was well formed but its
+ * numbers cannot be scored), any other RangeError of
  * the library (a shape, option or direction out of its domain) is 400 with the library's
  * sentence. A TypeError cannot come from the client here (the service builds the arguments), so
  * it and anything else is returned unchanged, for the service to answer 500.

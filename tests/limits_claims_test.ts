@@ -116,7 +116,7 @@ Deno.test("claimed sizes are refused quickly, without allocating for the claim",
   }
 });
 
-Deno.test("Content-Length claims a client never honours neither hold the budget nor memory", async () => {
+Deno.test("unhonoured Content-Length claims hold neither the budget nor memory", async () => {
   // Regression: the declared length used to be reserved from the budget of buffered bytes
   // (and allocated) before any byte arrived, so eight clients each declaring 16 MiB and
   // sending 4 bytes spent the whole 128 MiB budget and every other request got 503.

@@ -84,7 +84,7 @@ function chunked(body: Uint8Array, size: number): Uint8Array {
   return new TextEncoder().encode(parts.join(""));
 }
 
-Deno.test("trickling bodies get 408 at the deadline while others are answered at once", async () => {
+Deno.test("trickling bodies get 408 at the deadline; others are answered at once", async () => {
   const service = startService({ bodyTimeoutMs: DEADLINE_MS });
   try {
     const json = new TextEncoder().encode(
