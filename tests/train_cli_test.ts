@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProgressBar } from "../src/train/progress_bar.ts";
-import { reportFiles, resultsTable, type Study } from "../src/train/report.ts";
+import { reportFiles, resultsTable, type Study, studyFromResults } from "../src/train/report.ts";
 import { formatMeanSd, meanSd } from "../src/train/stats.ts";
 import { WASM_DIST } from "../src/train/tfjs_backend.ts";
 import { parseVariant } from "../src/train/variants.ts";
@@ -26,6 +26,7 @@ Deno.test("train CLI: a bad option is one line on stderr and exit code 2", async
       [["--variants", "vanilla,per@1"], /unknown variant "per@1"/],
       [["--bogus"], /Unknown option '--bogus'/],
       [["--save-activations"], /--save-activations needs --out DIR/],
+      [["--report-from", "results.json"], /--report-from needs --out DIR/],
       [["--out", "/nonexistent/report"], /cannot write the report to \/nonexistent\/report/],
     ] as const
   ) {
@@ -203,8 +204,9 @@ Deno.test("the report: Markdown with the command, SVG charts, and no SW1 chart u
     "results.json",
     "step_time.svg",
     "sw1.svg",
+    "sw1_per.svg",
   ]);
-  for (const name of ["accuracy.svg", "step_time.svg", "sw1.svg"]) {
+  for (const name of ["accuracy.svg", "step_time.svg", "sw1.svg", "sw1_per.svg"]) {
     assert.match(scored[name], /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   }
   const md = scored["report.md"];
@@ -213,6 +215,11 @@ Deno.test("the report: Markdown with the command, SVG charts, and no SW1 chart u
   assert.match(md, /\| per-mc@0.1 +\| 0.50 ± 2.12 +\| 1 \/ 1 +\|/);
   assert.match(md, /\| exact +\| 0.50 +\|/);
   assert.equal(JSON.parse(scored["results.json"]).variants[1].variant.projections, 256);
+
+  // Read back from its results.json, the study renders the same report.
+  const again = reportFiles(studyFromResults(JSON.parse(scored["results.json"])));
+  assert.equal(again["report.md"], md);
+  assert.equal(again["results.json"], scored["results.json"]);
 
   const unscored = reportFiles({ settings, variants, scoreError: "SW1 was not requested" });
   assert.ok(!("sw1.svg" in unscored));

@@ -9,7 +9,7 @@ import { barChartSvg, lineChartSvg } from "../plot/mod.ts";
 import type { LayerScore } from "./layer_scores.ts";
 import type { PenaltyCost } from "./penalty_cost.ts";
 import { formatMeanSd, meanSd } from "./stats.ts";
-import type { RunResult } from "./train_run.ts";
+import type { EpochRecord, RunResult } from "./train_run.ts";
 import type { Variant } from "./variants.ts";
 
 /** How the study was run, for the report's header. */
@@ -117,10 +117,21 @@ export function reportFiles(study: Study): Record<string, string> {
     "step_time.svg": stepTimeChart(study),
     "results.json": JSON.stringify(rawResults(study), null, 1) + "\n",
   };
-  if (!study.scoreError && study.variants.every((v) => v.scores)) {
-    files["sw1.svg"] = sw1Chart(study);
+  const scored = !study.scoreError && study.variants.every((v) => v.scores);
+  if (scored) {
+    files["sw1.svg"] = sw1Chart(headline(study), study.settings.depth, "");
+    const per = study.variants.filter((v) =>
+      v.variant.kind === "per" || v.variant.kind === "vanilla"
+    );
+    if (per.length > 1) {
+      files["sw1_per.svg"] = sw1Chart(
+        per,
+        study.settings.depth,
+        ": PER's λ, Monte Carlo and exact",
+      );
+    }
   }
-  files["report.md"] = markdown(study, "sw1.svg" in files);
+  files["report.md"] = markdown(study, scored);
   return files;
 }
 
@@ -167,7 +178,11 @@ function markdown(study: Study, scored: boolean): string {
     "",
   ];
   if (scored) {
-    lines.push("![SW1 per hidden layer](sw1.svg)", "", ...distributions(study));
+    lines.push("![SW1 per hidden layer](sw1.svg)", "");
+    if (study.variants.some((v) => v.variant.kind === "per")) {
+      lines.push("![SW1 per hidden layer, PER variants](sw1_per.svg)", "");
+    }
+    lines.push(...distributions(study));
   } else {
     lines.push(
       `**SW1 missing.** ${study.scoreError ?? "score() did not run"}. The SW1 columns and ` +
@@ -179,22 +194,37 @@ function markdown(study: Study, scored: boolean): string {
   return lines.join("\n") + "\n";
 }
 
-/** λ chosen by validation accuracy per family, and paired differences to vanilla. */
-function selection(study: Study): string[] {
-  const vanilla = study.variants.find((v) => v.variant.kind === "vanilla");
-  const families = new Map<string, VariantResults[]>();
+/**
+ * Per family of a penalty (the name before `@`), the λ with the best mean validation
+ * accuracy; ties go to the first listed.
+ */
+function chosen(study: Study): Map<string, VariantResults> {
+  const best = new Map<string, VariantResults>();
   for (const v of study.variants) {
     if (v.variant.lambda === undefined) continue;
     const family = v.variant.name.replace(/@.*$/, "");
-    families.set(family, [...(families.get(family) ?? []), v]);
+    const current = best.get(family);
+    if (!current || validation(v) > validation(current)) best.set(family, v);
   }
+  return best;
+}
+
+function validation(v: VariantResults): number {
+  return mean(v.runs.map((r) => r.validationAccuracy));
+}
+
+/** Vanilla, the chosen λ of each family and the λ-free variants, in the study's order. */
+function headline(study: Study): VariantResults[] {
+  const picked = new Set(chosen(study).values());
+  return study.variants.filter((v) => v.variant.lambda === undefined || picked.has(v));
+}
+
+/** λ chosen by validation accuracy per family, and paired differences to vanilla. */
+function selection(study: Study): string[] {
+  const vanilla = study.variants.find((v) => v.variant.kind === "vanilla");
+  const families = chosen(study);
   const lines = families.size > 0 ? ["### λ chosen on the validation set", ""] : [];
-  for (const [family, members] of families) {
-    const best = members.reduce((a, b) =>
-      mean(b.runs.map((r) => r.validationAccuracy)) > mean(a.runs.map((r) => r.validationAccuracy))
-        ? b
-        : a
-    );
+  for (const [family, best] of families) {
     lines.push(`- ${family}: λ = ${best.variant.lambda} (${best.variant.name})`);
   }
   if (families.size > 0) lines.push("");
@@ -289,15 +319,17 @@ function perRun(study: Study): string[] {
   ];
 }
 
+// The two charts of every variant draw only vanilla, the λ chosen for each penalty and the
+// λ-free variants: twelve series would repeat the palette's ten colors.
 function accuracyChart(study: Study): string {
   return lineChartSvg(
-    study.variants.map(({ variant, runs }) => ({
+    headline(study).map(({ variant, runs }) => ({
       name: variant.name,
       x: runs[0].epochs.map((e) => e.epoch),
       y: runs[0].epochs.map((_, i) => 100 * mean(runs.map((r) => r.epochs[i].testAccuracy))),
     })),
     {
-      title: "Test accuracy per epoch (mean over seeds)",
+      title: "Test accuracy per epoch (mean over seeds; λ chosen on validation)",
       xLabel: "epoch",
       yLabel: "test accuracy (%)",
       width: 760,
@@ -306,10 +338,10 @@ function accuracyChart(study: Study): string {
   );
 }
 
-function sw1Chart(study: Study): string {
+function sw1Chart(variants: readonly VariantResults[], depth: number, subtitle: string): string {
   const bars = [];
-  for (let k = 0; k < study.settings.depth; k++) {
-    for (const { variant, scores } of study.variants) {
+  for (let k = 0; k < depth; k++) {
+    for (const { variant, scores } of variants) {
       bars.push({
         group: `L${k + 1}`,
         name: variant.name,
@@ -318,8 +350,8 @@ function sw1Chart(study: Study): string {
     }
   }
   return barChartSvg(bars, {
-    title: "SW1 of each hidden layer's pre-activations to N(0, I), test set (mean over seeds)",
-    xLabel: "hidden layer",
+    title: `SW1 of each hidden layer's pre-activations to N(0, I), test set${subtitle}`,
+    xLabel: "hidden layer (mean over seeds)",
     yLabel: "SW1",
     width: 900,
     height: 460,
@@ -338,7 +370,7 @@ function stepTimeChart(study: Study): string {
         `${study.settings.batchSize})`,
       xLabel: "variant",
       yLabel: "ms",
-      width: 900,
+      width: 1300,
       height: 400,
     },
   );
@@ -348,6 +380,7 @@ function rawResults(study: Study): unknown {
   return {
     settings: study.settings,
     scoreError: study.scoreError,
+    penaltyCost: study.penaltyCost,
     variants: study.variants.map(({ variant, runs, scores }) => ({
       variant: {
         ...variant,
@@ -359,7 +392,7 @@ function rawResults(study: Study): unknown {
         validationAccuracy: r.validationAccuracy,
         trainLoss: r.trainLoss,
         stepMs: r.stepMs,
-        stepMsQuartiles: quartiles(r.stepTimes),
+        stepMsQuartiles: r.stepTimes.length > 0 ? quartiles(r.stepTimes) : r.stepMsQuartiles,
         weightsDigest: r.weightsDigest,
         epochs: r.epochs,
         scores: scores?.[i],
@@ -386,4 +419,68 @@ function markdownTable(head: readonly string[], rows: readonly string[][]): stri
     `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
     ...rows.map(line),
   ].join("\n");
+}
+
+/**
+ * Rebuilds a study from a report's `results.json`, so that the report can be rendered again
+ * (after a change to its charts, say) from the numbers it was made of, without training
+ * again. Step times come back as their quartiles only.
+ *
+ * @param json the parsed contents of `results.json`
+ * @returns the study, with the original command, date and settings
+ * @throws {TypeError} when the contents do not have the shape reportFiles writes
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { studyFromResults } from "./report.ts";
+ * assert.throws(() => studyFromResults({ variants: 3 }), TypeError);
+ * ```
+ */
+export function studyFromResults(json: unknown): Study {
+  const fail = (what: string): never => {
+    throw new TypeError(`results.json ${what}`);
+  };
+  const root = json as Record<string, unknown>;
+  if (typeof root !== "object" || root === null) fail("is not an object");
+  if (typeof root.settings !== "object" || root.settings === null) fail("has no settings");
+  if (!Array.isArray(root.variants)) fail("has no variants array");
+  const variants = (root.variants as Record<string, unknown>[]).map((entry, i) => {
+    const v = entry?.variant as Record<string, unknown> | undefined;
+    if (typeof v?.name !== "string" || !Array.isArray(entry.runs)) {
+      fail(`variants[${i}] lacks a variant name or runs`);
+    }
+    const variant = {
+      ...(v as unknown as Variant),
+      ...(v!.projections === "exact" ? { projections: Infinity } : {}),
+    };
+    const rows = entry.runs as Record<string, unknown>[];
+    const runs: RunResult[] = rows.map((r, k) => {
+      for (const key of ["seed", "testAccuracy", "validationAccuracy", "trainLoss", "stepMs"]) {
+        if (typeof r?.[key] !== "number") fail(`variants[${i}].runs[${k}].${key} is not a number`);
+      }
+      if (!Array.isArray(r.epochs)) fail(`variants[${i}].runs[${k}] has no epochs`);
+      return {
+        variant: variant.name,
+        seed: r.seed as number,
+        epochs: r.epochs as EpochRecord[],
+        testAccuracy: r.testAccuracy as number,
+        validationAccuracy: r.validationAccuracy as number,
+        trainLoss: r.trainLoss as number,
+        stepMs: r.stepMs as number,
+        stepTimes: [],
+        stepMsQuartiles: r.stepMsQuartiles as number[] | undefined,
+        weightsDigest: String(r.weightsDigest),
+      };
+    });
+    const scores = rows.every((r) => Array.isArray(r.scores))
+      ? rows.map((r) => r.scores as LayerScore[])
+      : undefined;
+    return { variant, runs, scores };
+  });
+  return {
+    settings: root.settings as StudySettings,
+    variants,
+    scoreError: root.scoreError as string | undefined,
+    penaltyCost: root.penaltyCost as PenaltyCost[] | undefined,
+  };
 }

@@ -22,7 +22,13 @@ import { type LayerScore, scoreLayers } from "./layer_scores.ts";
 import { mnistSplit } from "./mnist.ts";
 import { penaltyCost } from "./penalty_cost.ts";
 import { ProgressBar } from "./progress_bar.ts";
-import { reportFiles, resultsTable, type Study, type VariantResults } from "./report.ts";
+import {
+  reportFiles,
+  resultsTable,
+  type Study,
+  studyFromResults,
+  type VariantResults,
+} from "./report.ts";
 import { type TfjsBackend, useTfjsBackend, WASM_DIST } from "./tfjs_backend.ts";
 import { trainRun } from "./train_run.ts";
 import { parseVariant, type Variant } from "./variants.ts";
@@ -70,6 +76,7 @@ Options:
   --save-activations   with --out: write each hidden layer's test-set pre-activations
                        as DIR/activations/<variant>/layer<k>.npy (first seed only)
   --no-score           skip SW1 (score())
+  --report-from FILE   train nothing: render the report of a results.json again into --out
   --demo               preset: ${DEMO_VARIANTS.join(", ")}; seed 1; 3 epochs; 3000 training
                        digits (explicit options still apply)
   -h, --help           show this text`;
@@ -91,6 +98,7 @@ interface Settings {
   out?: string;
   saveActivations: boolean;
   score: boolean;
+  reportFrom?: string;
 }
 
 const SCORE_SEED = 12345;
@@ -119,6 +127,7 @@ function parse(args: string[]): Settings | "help" {
         "save-activations": { type: "boolean" },
         "no-score": { type: "boolean" },
         demo: { type: "boolean" },
+        "report-from": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -149,6 +158,9 @@ function parse(args: string[]): Settings | "help" {
   if (backend !== "wasm" && backend !== "cpu") {
     throw new UsageError(`--backend must be wasm or cpu, got ${backend}`);
   }
+  if (v["report-from"] !== undefined && v.out === undefined) {
+    throw new UsageError("--report-from needs --out DIR");
+  }
   if (v["save-activations"] && v.out === undefined) {
     throw new UsageError("--save-activations needs --out DIR");
   }
@@ -175,6 +187,7 @@ function parse(args: string[]): Settings | "help" {
     out: v.out,
     saveActivations: v["save-activations"] === true,
     score: v["no-score"] !== true,
+    reportFrom: v["report-from"],
   };
 }
 
@@ -208,6 +221,10 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   if (settings.out !== undefined) checkWritable(settings.out);
+  if (settings.reportFrom !== undefined) {
+    await writeReport(await readResults(settings.reportFrom), settings.out!);
+    return 0;
+  }
   tf.enableProdMode(); // silences tfjs's "running in Node.js" banner, not errors
   try {
     await useTfjsBackend(settings.backend);
@@ -311,17 +328,33 @@ async function main(args: string[]): Promise<number> {
     scoreError,
     penaltyCost: cost,
   };
-  console.log(resultsTable(study));
   console.error(`train: ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
-  if (settings.out !== undefined) {
-    await Deno.mkdir(settings.out, { recursive: true });
-    for (const [name, text] of Object.entries(reportFiles(study))) {
-      await Deno.writeTextFile(`${settings.out}/${name}`, text);
-    }
-    console.error(`train: report written to ${settings.out}/report.md`);
-  }
+  await writeReport(study, settings.out);
   // SW1 was asked for and could not be computed: the run's main output is incomplete.
   return settings.score && scoreError ? 1 : 0;
+}
+
+/** Prints the table and, given a folder, writes the report there. */
+async function writeReport(study: Study, out: string | undefined): Promise<void> {
+  console.log(resultsTable(study));
+  if (out === undefined) return;
+  await Deno.mkdir(out, { recursive: true });
+  for (const [name, text] of Object.entries(reportFiles(study))) {
+    await Deno.writeTextFile(`${out}/${name}`, text);
+  }
+  console.error(`train: report written to ${out}/report.md`);
+}
+
+async function readResults(file: string): Promise<Study> {
+  const { state } = Deno.permissions.querySync({ name: "read", path: file });
+  if (state !== "granted") {
+    throw new UsageError(`cannot read ${file}: run with --allow-read=${file}`);
+  }
+  try {
+    return studyFromResults(JSON.parse(await Deno.readTextFile(file)));
+  } catch (error) {
+    throw new UsageError(`${file}: ${(error as Error).message}`);
+  }
 }
 
 async function saveActivations(

@@ -75,8 +75,10 @@ export interface RunResult {
   trainLoss: number;
   /** Median wall time of a training step (forward, penalties, backward, update), ms. */
   stepMs: number;
-  /** Every step's wall time, ms, in order. */
+  /** Every step's wall time, ms, in order (empty in a result read back from a report). */
   stepTimes: number[];
+  /** Quartiles of the step times, ms, kept where the step times themselves are not. */
+  stepMsQuartiles?: number[];
   /** FNV-1a hash of the final weights' bytes, to compare runs for determinism. */
   weightsDigest: string;
   /** With keepActivations: per hidden layer, the test set's pre-activations [n, width]. */
