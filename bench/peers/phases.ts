@@ -11,6 +11,57 @@ import { directions } from "../../src/directions.ts";
 import { align, defaultVariant, instantiateKernels } from "../../src/kernels/kernels.ts";
 import { sampleShape } from "../../src/layout.ts";
 
+/** Median milliseconds of the exact mode's phases at one (B, d). */
+export interface ExactPhases {
+  shape: [number, number];
+  /** The whole call on one thread. */
+  total: number;
+  /** Copying the batch into the kernels' memory and the gradient out (two copies). */
+  copies: number;
+  /** Allocating a fresh gradient array, which a call without gradInto pays. */
+  allocation: number;
+}
+
+/**
+ * Times the exact mode on one thread beside its two copies and an allocation, at each
+ * (B, d): the kernel's share is the rest.
+ *
+ * @example
+ * ```ts
+ * import { exactPhaseProfile } from "./phases.ts";
+ * const [p] = await exactPhaseProfile([[8, 8]]);
+ * console.log(p.total);
+ * ```
+ */
+export async function exactPhaseProfile(shapes: [number, number][]): Promise<ExactPhases[]> {
+  const k = await instantiateKernels(defaultVariant);
+  const backend = new WasmBackend(k);
+  return shapes.map(([n, d]) => {
+    const h = new Float32Array(n * d).map((_, i) => Math.sin(i));
+    const view = sampleShape([n, d], n * d);
+    const grad = new Float32Array(n * d);
+    const total = median(() =>
+      backend.run({
+        data: h,
+        view,
+        theta: undefined,
+        thetaKey: "",
+        scale: 1,
+        withGrad: true,
+        grad,
+      })
+    );
+    const at = k.heapBase;
+    k.ensure(at + 4 * n * d);
+    const copies = median(() => {
+      k.f32.set(h, at / 4);
+      grad.set(k.f32.subarray(at / 4, at / 4 + n * d));
+    });
+    const allocation = median(() => void new Float32Array(n * d).fill(0, 0, 1));
+    return { shape: [n, d], total, copies, allocation };
+  });
+}
+
 /** Median milliseconds of each phase at one shape. */
 export interface Phases {
   shape: [number, number, number];

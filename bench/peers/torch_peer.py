@@ -28,6 +28,14 @@ def blas_library():
     return "unknown"
 
 
+def cpu_model():
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
 def per_loss(h, theta):
     x = h @ theta.T
     return (x * torch.erf(x * SQRT_HALF) + SQRT_2_OVER_PI * torch.exp(-0.5 * x * x)).mean()
@@ -73,6 +81,7 @@ def main():
     print(json.dumps({
         "torch": torch.__version__,
         "blas": blas_library(),
+        "cpu": cpu_model(),
         "sgemmGflops": sgemm,
         "results": results,
     }))

@@ -44,10 +44,12 @@ const DESCRIPTOR_SLOTS = 16;
 const EXACT_ROWS_PER_TASK = 64;
 
 /**
- * Work below which the calling thread runs alone: waking the pool and waiting for its
- * check-out costs about 20–50 µs (bench/threads_bench.ts), the time of 2^22 flops.
+ * Work below which the calling thread runs alone. Waking the pool and waiting for every
+ * worker to check out costs 20–50 µs, and more when the other core is busy; with 2^22
+ * flops, (64, 128, 256) ran slower on two threads than on one in bench:peers, so calls
+ * start to share at 2^24 flops (about 0.35 ms on one thread).
  */
-const POOL_MIN_FLOPS = 1 << 22;
+const POOL_MIN_FLOPS = 1 << 24;
 const POOL_MIN_EXACT_VALUES = 1 << 18;
 
 /**
