@@ -29,9 +29,10 @@ const SHAPES: [number, number, number][] = [
 
 /** Median and minimum over `repeat` timed calls, after warm-up calls (see TOOLCHAIN.md). */
 function time(run: () => void): { median: number; min: number } {
-  // V8 compiles WebAssembly in a baseline tier first; short calls let the optimizing tier
-  // take over before timing.
-  for (let i = 0; i < 5; i++) run();
+  // V8 compiles WebAssembly in a baseline tier first and has no on-stack replacement for
+  // it: at least 5 calls and 300 ms of them let the optimizing tier take over first.
+  const until = performance.now() + 300;
+  for (let i = 0; i < 5 || performance.now() < until; i++) run();
   const times: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const start = performance.now();
