@@ -24,46 +24,17 @@ import {
 } from "../src/kernels/kernels.ts";
 import { useTfjsBackend } from "../src/train/tfjs_backend.ts";
 import { exactPhaseProfile, phaseProfile } from "./peers/phases.ts";
+import { activations, SHAPES, time as timeRuns, type Timing } from "./_common.ts";
+
+/** Timed runs at the command's --repeat, warmed up for at least 200 ms. */
+function time(run: () => void, count = repeat, warmup = 5): Timing {
+  return timeRuns(run, count, warmup);
+}
 
 const { values } = parseArgs({ options: { repeat: { type: "string", default: "15" } } });
 const repeat = Number(values.repeat);
-const SHAPES: [number, number, number][] = [
-  [64, 128, 256],
-  [256, 512, 256],
-  [1024, 1024, 256],
-  [8192, 64, 256],
-];
+
 const cores = navigator.hardwareConcurrency;
-
-interface Timing {
-  median: number;
-  min: number;
-}
-
-function time(run: () => void, count = repeat, warmup = 5): Timing {
-  // At least `warmup` calls and 200 ms: µs-sized calls need hundreds of runs before V8 has
-  // optimized the TypeScript around the kernels.
-  const until = performance.now() + 200;
-  for (let i = 0; i < warmup || performance.now() < until; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
-
-function activations(n: number, seed: number): Float32Array {
-  const h = new Float32Array(n);
-  let state = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    h[i] = state / 2 ** 31 - 1;
-  }
-  return h;
-}
 
 // --- Ceilings -------------------------------------------------------------------------
 async function wasmPeak(): Promise<{ mulAdd: number; madd: number }> {

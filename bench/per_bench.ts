@@ -14,44 +14,12 @@ import { directions } from "../src/directions.ts";
 import { instantiateKernels, relaxedSimdSupported } from "../src/kernels/kernels.ts";
 import { ThreadPool } from "../src/kernels/thread_pool.ts";
 import { sampleShape } from "../src/layout.ts";
+import { activations, SHAPES, time } from "./_common.ts";
 
 const { values } = parseArgs({
   options: { repeat: { type: "string", default: "25" } },
 });
 const repeat = Number(values.repeat);
-
-const SHAPES: [number, number, number][] = [
-  [64, 128, 256],
-  [256, 512, 256],
-  [1024, 1024, 256],
-  [8192, 64, 256],
-];
-
-/** Median and minimum over `repeat` timed calls, after warm-up calls (see TOOLCHAIN.md). */
-function time(run: () => void): { median: number; min: number } {
-  // V8 compiles WebAssembly in a baseline tier first and has no on-stack replacement for
-  // it: at least 5 calls and 300 ms of them let the optimizing tier take over first.
-  const until = performance.now() + 300;
-  for (let i = 0; i < 5 || performance.now() < until; i++) run();
-  const times: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { median: times[Math.floor(times.length / 2)], min: times[0] };
-}
-
-function randomActivations(n: number): Float32Array {
-  const h = new Float32Array(n);
-  let state = 1;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    h[i] = state / 2 ** 31 - 1;
-  }
-  return h;
-}
 
 const rows: string[][] = [];
 const variants = relaxedSimdSupported ? (["simd", "relaxed"] as const) : (["simd"] as const);
@@ -67,7 +35,7 @@ for (const variant of variants) {
     const backend = new WasmBackend(kernels, "simd", () => pool);
     const build = `${variant} ×${threads}`;
     for (const [n, d, s] of SHAPES) {
-      const data = randomActivations(n * d);
+      const data = activations(n * d);
       const view = sampleShape([n, d], n * d);
       const theta = directions(d, s, 1);
       const grad = new Float32Array(n * d);
@@ -80,7 +48,7 @@ for (const variant of variants) {
         withGrad: true,
         grad,
       };
-      const { median, min } = time(() => backend.run(request));
+      const { median, min } = time(() => backend.run(request), repeat, 5, 300);
       const flops = 4 * n * d * s;
       rows.push([
         build,
@@ -91,7 +59,7 @@ for (const variant of variants) {
       ]);
     }
     for (const [n, d] of SHAPES.map(([n, d]) => [n, d])) {
-      const data = randomActivations(n * d);
+      const data = activations(n * d);
       const view = sampleShape([n, d], n * d);
       const grad = new Float32Array(n * d);
       const request = {
@@ -103,7 +71,7 @@ for (const variant of variants) {
         withGrad: true,
         grad,
       };
-      const { median, min } = time(() => backend.run(request));
+      const { median, min } = time(() => backend.run(request), repeat, 5, 300);
       // Read the batch, write the gradient: 8 bytes per value.
       rows.push([
         build,
