@@ -6,6 +6,7 @@
  */
 
 import { align, type KernelInstance } from "./kernels/kernels.ts";
+import { MemoryPlan } from "./kernels/memory_plan.ts";
 import { gatherRows, type SampleShape } from "./layout.ts";
 
 /** The summaries of one batch. */
@@ -143,11 +144,12 @@ function covarianceDistanceWasm(
   if (n < d && n <= GRAM_MAX) return gramDistance(h, view, mean, variance, k);
   const chunk = Math.min(n, CHUNK_ROWS);
   const block = Math.min(d, COLUMN_BLOCK), blockPad = align(block, 4);
-  const rowsAt = k.heapBase;
-  const transposedAt = align(rowsAt + 4 * chunk * dPad, 64);
-  const packedAt = align(transposedAt + 4 * d * chunk, 64);
-  const cAt = align(packedAt + 4 * chunk * blockPad, 64);
-  k.ensure(cAt + 8 * d * blockPad);
+  const plan = new MemoryPlan(k.heapBase);
+  const rowsAt = plan.take(4 * chunk * dPad);
+  const transposedAt = plan.take(4 * d * chunk);
+  const packedAt = plan.take(4 * chunk * blockPad);
+  const cAt = plan.take(8 * d * blockPad);
+  k.ensure(plan.end);
   k.owner = covarianceDistanceWasm;
   const centered = new Float32Array(chunk * dPad);
   const transposed = new Float32Array(d * chunk);
@@ -200,10 +202,11 @@ function gramDistance(
   k: KernelInstance,
 ): number {
   const n = view.samples, d = view.dim, dPad = align(d, 4), nPad = align(n, 4);
-  const rowsAt = k.heapBase;
-  const packedAt = align(rowsAt + 4 * n * dPad, 64);
-  const gramAt = align(packedAt + 4 * d * nPad, 64);
-  k.ensure(gramAt + 8 * n * nPad);
+  const plan = new MemoryPlan(k.heapBase);
+  const rowsAt = plan.take(4 * n * dPad);
+  const packedAt = plan.take(4 * d * nPad);
+  const gramAt = plan.take(8 * n * nPad);
+  k.ensure(plan.end);
   k.owner = covarianceDistanceWasm;
   const f32 = k.f32;
   gatherRows(h, view, 0, n, f32, rowsAt / 4, dPad);

@@ -24,6 +24,7 @@
 
 import { type ExactTable, exactTable } from "../math/exact.ts";
 import { align, type KernelInstance } from "../kernels/kernels.ts";
+import { MemoryPlan, stagePaddedRows } from "../kernels/memory_plan.ts";
 import type { ThreadPool } from "../kernels/thread_pool.ts";
 import { gatherRows, type SampleShape, scatterRows, sourceIndex } from "../layout.ts";
 import { nonFiniteError } from "../finite.ts";
@@ -154,12 +155,8 @@ export class WasmBackend {
     const k = this.kernels;
     const pool = parts.some((part) => partTasks(part) > 1) ? this.#poolFor(parts) : undefined;
     const threads = pool?.threads ?? 1;
-    let cursor = k.heapBase;
-    const take = (bytes: number) => {
-      const at = cursor;
-      cursor = align(cursor + Math.max(bytes, 8), 64);
-      return at;
-    };
+    const plan = new MemoryPlan(k.heapBase);
+    const take = (bytes: number) => plan.take(bytes);
 
     // Directions first, so their place depends only on the keys and shapes.
     const packs = new Map<string, { thetaT: number; theta: number; request: WasmRequest }>();
@@ -175,7 +172,7 @@ export class WasmBackend {
         request: part.request,
       });
     });
-    const signature = [...packs.keys()].join("|") + `@${cursor}`;
+    const signature = [...packs.keys()].join("|") + `@${plan.end}`;
     const tables = new Map<number, { at: number; table: ExactTable }>();
     for (const part of parts) {
       const d = part.request.view.dim;
@@ -211,7 +208,7 @@ export class WasmBackend {
         grad: take((part.request.theta ? 8 : 4) * rows * dPad),
       };
     });
-    const staging = cursor;
+    const staging = plan.end;
     const stagingBytes = Math.max(
       0,
       ...[...packs.values()].map(({ request }) =>
@@ -327,12 +324,7 @@ export class WasmBackend {
   #pack(theta: Float32Array, d: number, staging: number, thetaT: number, packed: number): void {
     const k = this.kernels;
     const s = theta.length / d, dPad = align(d, 4);
-    const f32 = k.f32;
-    for (let r = 0; r < s; r++) {
-      const row = staging / 4 + r * dPad;
-      f32.set(theta.subarray(r * d, r * d + d), row);
-      f32.fill(0, row + d, row + dPad);
-    }
+    stagePaddedRows(theta, d, dPad, k.f32, staging / 4);
     k.exports.pack_panels_f32(staging, dPad, d, align(s, 4), s, 1, thetaT);
     k.exports.pack_panels_f32(staging, dPad, s, dPad, d, 0, packed);
   }

@@ -11,6 +11,7 @@
  */
 
 import { align, type KernelInstance } from "../kernels/kernels.ts";
+import { MemoryPlan, stagePaddedRows } from "../kernels/memory_plan.ts";
 import { gatherRows, type SampleShape, sourceIndex } from "../layout.ts";
 import { nonFiniteError } from "../finite.ts";
 import type { QuantileTable } from "../quantiles.ts";
@@ -55,12 +56,8 @@ export function slicedTermsWasm(
   const dPad = align(d, 4), nPad = align(n, 4);
   const groupMax = Math.max(4, Math.min(align(s, 4), Math.floor(GROUP_BYTES / (4 * n) / 4) * 4));
 
-  let cursor = k.heapBase;
-  const take = (bytes: number) => {
-    const at = cursor;
-    cursor = align(cursor + bytes, 64);
-    return at;
-  };
+  const plan = new MemoryPlan(k.heapBase);
+  const take = (bytes: number) => plan.take(bytes);
   const h = take(4 * n * dPad);
   const packed = take(4 * d * groupMax);
   const staging = take(4 * s * dPad);
@@ -71,7 +68,7 @@ export function slicedTermsWasm(
   const phi = take(8 * (n + 1));
   const out = take(16);
   const counts = take(SORT_COUNTS_BYTES);
-  k.ensure(cursor);
+  k.ensure(plan.end);
   k.owner = slicedTermsWasm;
 
   const f32 = k.f32;
@@ -84,10 +81,7 @@ export function slicedTermsWasm(
     const index = sourceIndex(view, Math.floor(bad / dPad), bad % dPad);
     throw nonFiniteError(index, data[index]);
   }
-  for (let r = 0; r < s; r++) {
-    f32.set(theta.subarray(r * d, r * d + d), staging / 4 + r * dPad);
-    f32.fill(0, staging / 4 + r * dPad + d, staging / 4 + (r + 1) * dPad);
-  }
+  stagePaddedRows(theta, d, dPad, f32, staging / 4);
   k.f64.set(quantiles.q, q / 8);
   k.f64.set(quantiles.phi, phi / 8);
 
